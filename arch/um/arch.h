@@ -1,0 +1,92 @@
+/*
+ * The arch interface: what the generic core asks of the host layer. Only
+ * arch/um/ implements it, and only arch/um/ includes host headers. The
+ * core sees physical memory, CPUs, a clock, IRQs and stacks; it never
+ * learns that they are a memfd, host threads, timerfd/epoll and mmap.
+ */
+#ifndef UMK_ARCH_H
+#define UMK_ARCH_H
+
+#include <umk/config.h>
+#include <umk/compiler.h>
+
+struct umk_task;
+
+/* Saved context of a task that is not running. */
+struct umk_arch_context {
+	void *sp;   /* SWITCH_ASM: stack pointer holding callee-saved regs */
+	void *uctx; /* SWITCH_UCONTEXT: the task's ucontext_t (on its stack) */
+};
+
+/*
+ * Save the callee-saved registers of the running task into from, load
+ * those of to, and continue where to left off (or at its entry point).
+ */
+UMK_INTERNAL void umk_arch_switch(struct umk_arch_context *from,
+				  struct umk_arch_context *to);
+/*
+ * Prepare ctx so that the first switch to it calls entry() on the stack
+ * [stack, stack + size). entry must not return.
+ */
+UMK_INTERNAL void umk_arch_context_init(struct umk_arch_context *ctx,
+					void *stack, unsigned long size,
+					void (*entry)(void));
+
+/*
+ * Task stacks: from a pool mapped once, CONFIG_STACK_SIZE_KB each, with
+ * a guard page below. Returns the lowest usable address or NULL.
+ */
+UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size);
+UMK_INTERNAL void umk_arch_stack_free(void *stack);
+/* Announce the task that now runs on stack (sanitizers, guard naming). */
+UMK_INTERNAL void umk_arch_stack_switch_hint(struct umk_task *to);
+
+/* Physical memory: one shared host mapping of a memfd of mem= bytes. */
+UMK_INTERNAL void *umk_arch_phys_base(void);
+UMK_INTERNAL unsigned long umk_arch_phys_size(void);
+/* The memfd, for optional/vm to map pages at virtual addresses. */
+UMK_INTERNAL int umk_arch_phys_fd(void);
+
+/* Monotonic host clock in ns, read now (one host call at most). */
+UMK_INTERNAL unsigned long long umk_arch_clock_read(void);
+/* Program the one-shot clock event of this CPU; 0 disarms it. */
+UMK_INTERNAL void umk_arch_clock_program(unsigned long long deadline_ns);
+
+/*
+ * Wait for host events: block this CPU's host thread until an event
+ * arrives or deadline_ns passes (0: no deadline), then dispatch each
+ * event as an IRQ through umk_do_irq(). umk_arch_irq_poll() is the same
+ * without blocking.
+ */
+UMK_INTERNAL void umk_arch_idle(unsigned long long deadline_ns);
+UMK_INTERNAL void umk_arch_irq_poll(void);
+
+/* CPUs are host threads. */
+UMK_INTERNAL int umk_arch_nr_cpus(void);  /* CPUs to bring up at boot */
+UMK_INTERNAL int umk_arch_cpu_start(unsigned int cpu, void (*fn)(void));
+UMK_INTERNAL void umk_arch_cpu_kick(unsigned int cpu); /* IPI: UMK_IRQ_KICK */
+
+/* Console output, unbuffered. */
+UMK_INTERNAL void umk_arch_console_write(const char *s, unsigned long n);
+
+/* Leave the host process with status. */
+UMK_INTERNAL void umk_arch_halt(int status) UMK_NORETURN;
+
+/* Return addresses of a task's stack (the current one when t is running). */
+UMK_INTERNAL int umk_arch_backtrace(struct umk_task *t, unsigned long *pcs,
+				    int max);
+
+/* Kernel command line: argv after the program name, parsed by the arch. */
+UMK_INTERNAL int umk_arch_argc(void);
+UMK_INTERNAL char **umk_arch_argv(void);
+
+/* ---- Calls from the arch layer into the core ---- */
+
+/* Boot entry on CPU 0, after physical memory is mapped. */
+UMK_INTERNAL void umk_start_kernel(void) UMK_NORETURN;
+/* Secondary CPU entry (CONFIG_SMP), on that CPU's host thread. */
+UMK_INTERNAL void umk_secondary_start(unsigned int cpu) UMK_NORETURN;
+/* Deliver an IRQ line on this CPU. */
+UMK_INTERNAL void umk_do_irq(unsigned int irq);
+
+#endif

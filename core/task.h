@@ -1,0 +1,59 @@
+/*
+ * The task structure, shared by core, optional/sched and optional/vm. Not
+ * part of the public API: applications see struct umk_task as opaque.
+ */
+#ifndef UMK_CORE_TASK_H
+#define UMK_CORE_TASK_H
+
+#include <umk/task.h>
+#include <umk/wait.h>
+#include <umk/time.h>
+#include "arch/um/arch.h"
+#include "optional/sched/sched_entity.h"
+
+struct umk_mm;
+
+#define UMK_TASK_DETACHED 0x1 /* reap on exit */
+#define UMK_TASK_JOINED 0x2   /* someone is in umk_task_join */
+#define UMK_TASK_KTHREAD 0x4  /* idle or other kernel-internal task */
+
+struct umk_task {
+	struct umk_arch_context ctx; /* saved registers (first: asm offset 0) */
+	volatile int state;          /* enum umk_task_state */
+	int id;
+	int cpu;                     /* CPU it runs or last ran on */
+	int preempt_count;
+	unsigned int flags;
+	char name[UMK_TASK_NAME_LEN];
+
+	umk_task_fn fn;
+	void *arg;
+	int exit_code;
+	void *data;                  /* umk_task_set_data */
+
+	void *stack;                 /* lowest usable address */
+	unsigned long stack_size;
+
+	struct umk_list_head all_node;     /* in the list of all tasks */
+	struct umk_wait_queue_head exit_wq; /* joiners */
+	struct umk_timer sleep_timer;      /* umk_schedule_timeout */
+	int timed_out;
+
+	struct umk_sched_entity se;        /* owned by optional/sched */
+	struct umk_mm *mm;                 /* owned by optional/vm; NULL: kernel */
+	void *ktest;                       /* the test case it runs, if any */
+};
+
+static inline struct umk_task *umk_current_task(void)
+{
+	return umk_this_cpu()->curr;
+}
+
+/* Called by the scheduler on the new task's stack after its first switch. */
+UMK_INTERNAL void umk_task_entry(void) UMK_NORETURN;
+/* Called by the scheduler after switching away from a dead task. */
+UMK_INTERNAL void umk_task_dead(struct umk_task *prev);
+/* Create the idle task of the calling CPU (it adopts the host thread's stack). */
+UMK_INTERNAL struct umk_task *umk_idle_task_create(unsigned int cpu);
+
+#endif

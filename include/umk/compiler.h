@@ -1,0 +1,46 @@
+/* Compiler glue shared by every umk header: no host headers here. */
+#ifndef UMK_COMPILER_H
+#define UMK_COMPILER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Functions and variables shared between files of the core but not part
+ * of the public API. The amalgamation (configgen emit) defines this as
+ * "static" so they vanish from umk.o's symbol table, as SQLITE_PRIVATE does.
+ */
+#ifndef UMK_INTERNAL
+#define UMK_INTERNAL
+#endif
+/* Declaration of internal data defined in another file. */
+#ifndef UMK_INTERNAL_DECL
+#define UMK_INTERNAL_DECL extern
+#endif
+
+#define umk_likely(x) __builtin_expect(!!(x), 1)
+#define umk_unlikely(x) __builtin_expect(!!(x), 0)
+#define UMK_NORETURN __attribute__((noreturn))
+#define UMK_WEAK __attribute__((weak))
+#define UMK_USED __attribute__((used))
+#define UMK_UNUSED __attribute__((unused))
+#define UMK_NOINLINE __attribute__((noinline))
+#define UMK_ALIGNED(n) __attribute__((aligned(n)))
+#define UMK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define UMK_CACHELINE 64
+
+#define UMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define umk_container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define UMK_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define UMK_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define UMK_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define umk_barrier() __asm__ __volatile__("" ::: "memory")
+#define UMK_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define UMK_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+#define UMK_STATIC_ASSERT(c, msg) _Static_assert(c, msg)
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * Per-CPU state. A CPU is a host thread; without CONFIG_SMP there is one
+ * and umk_this_cpu() is a constant.
+ */
+#ifndef UMK_CPU_H
+#define UMK_CPU_H
+
+#include <umk/config.h>
+#include <umk/compiler.h>
+
+struct umk_task;
+
+struct umk_cpu {
+	unsigned int id;
+	struct umk_task *curr;  /* running task */
+	struct umk_task *idle;  /* this CPU's idle task */
+	int irqs_off;           /* "interrupts disabled": a flag, not a syscall */
+	int in_irq;             /* dispatching an IRQ handler now */
+	int need_resched;       /* set by wake-ups and the preemption timer */
+	bool online;
+	void *rq;               /* the scheduler's run queue for this CPU */
+	unsigned long long now_ns; /* cached monotonic clock (see umk_time_ns) */
+} UMK_ALIGNED(UMK_CACHELINE);
+
+extern struct umk_cpu umk_cpus[UMK_NR_CPUS];
+
+#ifdef CONFIG_SMP
+/* The arch layer keeps the calling host thread's CPU in TLS. */
+extern __thread struct umk_cpu *umk_cpu_self;
+static inline struct umk_cpu *umk_this_cpu(void) { return umk_cpu_self; }
+#else
+static inline struct umk_cpu *umk_this_cpu(void) { return &umk_cpus[0]; }
+#endif
+
+static inline unsigned int umk_smp_processor_id(void)
+{
+	return umk_this_cpu()->id;
+}
+
+/* Interrupt masking: a per-CPU flag that IRQ dispatch and preemption honour. */
+static inline unsigned long umk_local_irq_save(void)
+{
+	struct umk_cpu *c = umk_this_cpu();
+	unsigned long flags = (unsigned long)c->irqs_off;
+	c->irqs_off = 1;
+	umk_barrier();
+	return flags;
+}
+
+static inline void umk_local_irq_restore(unsigned long flags)
+{
+	umk_barrier();
+	umk_this_cpu()->irqs_off = (int)flags;
+}
+
+static inline bool umk_in_irq(void) { return umk_this_cpu()->in_irq != 0; }
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * The scheduler interface. Core uses only these functions, implemented by
+ * optional/sched/: the full scheduler (CONFIG_SCHED=y, sched_*.c) or the
+ * cooperative FIFO stub (CONFIG_SCHED=n, stub.c).
+ */
+#ifndef UMK_SCHED_H
+#define UMK_SCHED_H
+
+#include <umk/config.h>
+#include <umk/compiler.h>
+
+struct umk_task;
+
+/* Give up the CPU to the next runnable task; returns when chosen again. */
+void umk_schedule(void);
+/* Let other runnable tasks run first; the caller stays runnable. */
+void umk_yield(void);
+/*
+ * Make a sleeping task runnable. Returns true if it was sleeping. Callable
+ * from tasks and IRQ context, on any CPU.
+ */
+bool umk_wake_up_process(struct umk_task *t);
+
+/* Scheduling policies (SCHED=y only; the stub refuses all but NORMAL). */
+#define UMK_SCHED_NORMAL 0
+#define UMK_SCHED_FIFO 1
+#define UMK_SCHED_RR 2
+#define UMK_SCHED_IDLE 5
+
+int umk_sched_setscheduler(struct umk_task *t, int policy, int prio);
+int umk_sched_getscheduler(const struct umk_task *t);
+int umk_set_user_nice(struct umk_task *t, int nice);
+int umk_task_nice(const struct umk_task *t);
+/* Restrict t to CPUs in mask (bit n = CPU n); -EINVAL if none is online. */
+int umk_set_cpus_allowed(struct umk_task *t, unsigned long long mask);
+int umk_nr_cpus_online(void);
+
+/* Preemption control (counted; no-ops without CONFIG_PREEMPT). */
+void umk_preempt_disable(void);
+void umk_preempt_enable(void);
+
+struct umk_sched_stats {
+	unsigned long long run_ns;     /* time on a CPU */
+	unsigned long long switches;   /* times switched in */
+	unsigned long long migrations; /* moves between CPUs */
+};
+/* Per-task statistics (zero without CONFIG_SCHED_STATS). */
+int umk_sched_task_stats(const struct umk_task *t, struct umk_sched_stats *s);
+/* Per-CPU statistics: run_ns is time not idle. */
+int umk_sched_cpu_stats(int cpu, struct umk_sched_stats *s);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * Spinlocks. On CONFIG_SMP builds they are real test-and-test-and-set
+ * locks; on one CPU they only disable preemption. Holders must not sleep.
+ */
+#ifndef UMK_SPINLOCK_H
+#define UMK_SPINLOCK_H
+
+#include <umk/config.h>
+#include <umk/cpu.h>
+
+static inline void umk_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("pause" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	umk_barrier();
+#endif
+}
+
+void umk_preempt_disable(void);
+void umk_preempt_enable(void);
+
+typedef struct {
+#ifdef CONFIG_SMP
+	int locked;
+#endif
+} umk_spinlock_t;
+
+#ifdef CONFIG_SMP
+#define UMK_SPINLOCK_INIT { 0 }
+#else
+#define UMK_SPINLOCK_INIT { }
+#endif
+
+static inline void umk_spin_lock_init(umk_spinlock_t *l)
+{
+	*l = (umk_spinlock_t)UMK_SPINLOCK_INIT;
+}
+
+static inline void umk_raw_spin_lock(umk_spinlock_t *l)
+{
+#ifdef CONFIG_SMP
+	for (;;) {
+		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+			return;
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			umk_cpu_relax();
+	}
+#else
+	(void)l;
+#endif
+}
+
+static inline bool umk_raw_spin_trylock(umk_spinlock_t *l)
+{
+#ifdef CONFIG_SMP
+	return !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+#else
+	(void)l;
+	return true;
+#endif
+}
+
+static inline void umk_raw_spin_unlock(umk_spinlock_t *l)
+{
+#ifdef CONFIG_SMP
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+#else
+	(void)l;
+#endif
+}
+
+static inline void umk_spin_lock(umk_spinlock_t *l)
+{
+	umk_preempt_disable();
+	umk_raw_spin_lock(l);
+}
+
+static inline bool umk_spin_trylock(umk_spinlock_t *l)
+{
+	umk_preempt_disable();
+	if (umk_raw_spin_trylock(l))
+		return true;
+	umk_preempt_enable();
+	return false;
+}
+
+static inline void umk_spin_unlock(umk_spinlock_t *l)
+{
+	umk_raw_spin_unlock(l);
+	umk_preempt_enable();
+}
+
+/* Also masks IRQs on this CPU: use when an IRQ handler takes the lock. */
+static inline unsigned long umk_spin_lock_irqsave(umk_spinlock_t *l)
+{
+	unsigned long flags = umk_local_irq_save();
+	umk_spin_lock(l);
+	return flags;
+}
+
+static inline void umk_spin_unlock_irqrestore(umk_spinlock_t *l,
+					      unsigned long flags)
+{
+	umk_spin_unlock(l);
+	umk_local_irq_restore(flags);
+}
+
+#endif

@@ -1,0 +1,1 @@
+"""umkconfig: the library behind tools/configgen/configgen."""
