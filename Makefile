@@ -1,0 +1,63 @@
+# umk: kernel-style entry points over CMake. See README.md.
+#
+#   make                      build the four profiles, boot each, compare them
+#   make PROFILE=server       one profile
+#   make menuconfig PROFILE=x configure build/x interactively
+#   make check                the whole test suite (SANITIZE=address,undefined|thread)
+#   make sweep SEEDS=N        build and boot N random configurations
+#   make bench                side-by-side benchmarks (bench/)
+#   make check-aarch64        the aarch64 build under qemu-user
+PROFILES := tiny interpreter server vm
+PROFILE ?=
+SANITIZE ?=
+SEEDS ?= 20
+BUILD ?= build
+export UMK_BUILD := $(BUILD)
+
+ifneq ($(PROFILE),)
+SELECTED := $(PROFILE)
+else
+SELECTED := $(PROFILES)
+endif
+
+.PHONY: all deps build boot report check sweep bench menuconfig savedefconfig \
+	amalgamation check-aarch64 clean help
+
+all: deps
+	@tools/make/build $(SELECTED)
+	@tools/make/boot $(SELECTED)
+	@tools/make/report $(SELECTED)
+
+deps:
+	@tools/install-deps build
+
+build: deps
+	@tools/make/build $(SELECTED)
+
+report: build
+	@tools/make/report $(SELECTED)
+
+check:
+	@tools/install-deps build check
+	@SANITIZE="$(SANITIZE)" SEEDS="$(SEEDS)" tools/make/check $(SELECTED)
+
+sweep: deps
+	@tools/make/sweep $(SEEDS)
+
+bench:
+	@tools/install-deps build bench
+	@tools/make/bench $(SELECTED)
+
+menuconfig savedefconfig amalgamation: deps
+	@tools/make/build --configure-only $(or $(PROFILE),tiny)
+	@cmake --build $(BUILD)/$(or $(PROFILE),tiny) --target $@
+
+check-aarch64:
+	@tools/install-deps build aarch64
+	@tools/make/check-aarch64
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'

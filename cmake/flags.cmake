@@ -1,0 +1,40 @@
+# Compiler flags. Core and optional code is freestanding: it sees only the
+# compiler's own headers, so a host #include there fails to compile.
+if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-resource-dir
+                  OUTPUT_VARIABLE cc_res OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(UMK_CC_INCLUDE ${cc_res}/include)
+else()
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
+                  OUTPUT_VARIABLE UMK_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
+endif()
+
+set(UMK_C_FLAGS -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections)
+if(UMK_WERROR)
+  list(APPEND UMK_C_FLAGS -Werror)
+endif()
+if(CONFIG_BACKTRACE)
+  list(APPEND UMK_C_FLAGS -fno-omit-frame-pointer)
+endif()
+set(UMK_FREESTANDING_FLAGS -ffreestanding -nostdinc -isystem ${UMK_CC_INCLUDE})
+set(UMK_HOST_FLAGS -D_GNU_SOURCE)
+set(UMK_INCLUDES ${UMK_SRCTREE}/include ${UMK_SRCTREE} ${CMAKE_BINARY_DIR}/include)
+
+set(UMK_LINK_FLAGS -Wl,--gc-sections)
+if(UMK_SANITIZE)
+  set(san -fsanitize=${UMK_SANITIZE} -fno-omit-frame-pointer)
+  if(UMK_SANITIZE MATCHES "undefined")
+    list(APPEND san -fno-sanitize-recover=undefined)
+  endif()
+  list(APPEND UMK_C_FLAGS ${san})
+  list(APPEND UMK_LINK_FLAGS ${san})
+endif()
+
+# Host libraries the selected arch code needs.
+set(UMK_HOST_LIBS)
+if(CONFIG_SMP OR CONFIG_PREEMPT)
+  list(APPEND UMK_HOST_LIBS pthread)
+endif()
+if(CONFIG_IO_URING)
+  list(APPEND UMK_HOST_LIBS uring)
+endif()
