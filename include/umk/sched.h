@@ -21,7 +21,10 @@ void umk_yield(void);
  */
 bool umk_wake_up_process(struct umk_task *t);
 
-/* Scheduling policies (SCHED=y only; the stub refuses all but NORMAL). */
+/*
+ * Scheduling policies. The stub accepts only NORMAL with nice 0 and
+ * returns -UMK_ENOSYS for anything else.
+ */
 #define UMK_SCHED_NORMAL 0
 #define UMK_SCHED_FIFO 1
 #define UMK_SCHED_RR 2
@@ -48,5 +51,27 @@ struct umk_sched_stats {
 int umk_sched_task_stats(const struct umk_task *t, struct umk_sched_stats *s);
 /* Per-CPU statistics: run_ns is time not idle. */
 int umk_sched_cpu_stats(int cpu, struct umk_sched_stats *s);
+
+/*
+ * ---- Hooks for the core (kernel-internal, not for applications) ----
+ *
+ * Task life cycle as the scheduler sees it:
+ *   umk_task_create: umk_sched_task_init(t), umk_arch_context_init(...,
+ *                    umk_task_entry), then umk_sched_wake_new(t).
+ *   umk_task_entry:  calls umk_schedule_tail() before anything else: it
+ *                    finishes the switch that brought the new task in.
+ *   sleeping:        t->state = UMK_TASK_SLEEPING, then umk_schedule();
+ *                    a wake-up in between makes umk_schedule() return
+ *                    soon instead of sleeping (no lost wake-ups).
+ *   exit:            t->state = UMK_TASK_DEAD, then umk_schedule(), which
+ *                    never returns; the next task calls umk_task_dead(t)
+ *                    once it runs on its own stack.
+ *   idle loop:       while (!umk_sched_has_runnable()) { expire timers;
+ *                    umk_arch_idle(deadline); } umk_schedule();
+ */
+UMK_INTERNAL void umk_sched_task_init(struct umk_task *t);
+UMK_INTERNAL void umk_sched_wake_new(struct umk_task *t);
+UMK_INTERNAL void umk_schedule_tail(void);
+UMK_INTERNAL bool umk_sched_has_runnable(void);
 
 #endif
