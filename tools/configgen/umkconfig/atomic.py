@@ -1,5 +1,12 @@
-"""Write files so that a failure leaves nothing half-written."""
+"""Write files so that a failure leaves nothing half-written.
+
+Every command computes all its outputs first, then hands them to one
+Transaction; nothing touches the destination until commit(), which renames
+temporaries into place. Directories are created only at commit time, so a
+failed command does not even create BUILD_DIR.
+"""
 import os
+import shutil
 import tempfile
 
 
@@ -7,38 +14,58 @@ class Transaction:
     """Collect files to write; commit() renames them all into place."""
 
     def __init__(self):
-        self.pending = []  # (tmp, final)
+        self.planned = []  # (final, text or None, source file or None, mode)
 
-    def write(self, path, text):
-        d = os.path.dirname(os.path.abspath(path))
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=d)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        self.pending.append((tmp, path))
+    def write(self, path, text, mode=None):
+        self.planned.append((path, text, None, mode))
 
-    def write_if_changed(self, path, text):
+    def write_if_changed(self, path, text, mode=None):
         """Skip identical content so build tools see no new mtime."""
         try:
             with open(path, encoding="utf-8") as f:
                 if f.read() == text:
-                    return
-        except OSError:
+                    return False
+        except (OSError, UnicodeDecodeError):
             pass
-        self.write(path, text)
+        self.write(path, text, mode)
+        return True
+
+    def copy_file(self, source, path, mode=None):
+        """Install a copy of an existing file (e.g. the built C helper)."""
+        self.planned.append((path, None, source, mode))
+
+    def _stage(self, final, text, source, mode):
+        d = os.path.dirname(os.path.abspath(final))
+        os.makedirs(d, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp.", dir=d)
+        try:
+            if source is not None:
+                os.close(fd)
+                shutil.copyfile(source, tmp)
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+            os.chmod(tmp, mode if mode is not None else 0o644)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        return tmp
 
     def commit(self):
-        for tmp, final in self.pending:
+        staged = []
+        try:
+            for final, text, source, mode in self.planned:
+                staged.append((self._stage(final, text, source, mode), final))
+        except BaseException:
+            for tmp, _ in staged:
+                os.unlink(tmp)
+            raise
+        for tmp, final in staged:
             os.replace(tmp, final)
-        self.pending = []
+        self.planned = []
 
     def abort(self):
-        for tmp, _ in self.pending:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-        self.pending = []
+        self.planned = []
 
     def __enter__(self):
         return self

@@ -1,104 +1,144 @@
-"""Command-line entry: one subcommand per function below."""
+"""Command-line entry: one subcommand per module; see configgen --help."""
 import argparse
-import os
 import sys
 
-from . import dotconfig, generate, kconf
-from .atomic import Transaction
+from . import errors
 from .errors import ConfigError
 
-
-def _profile_path(name):
-    if os.path.sep in name or name.endswith(".config") or os.path.exists(name):
-        return name
-    path = os.path.join(kconf.srctree(), "profiles", name + ".config")
-    if not os.path.exists(path):
-        avail = sorted(f[:-7] for f in os.listdir(os.path.dirname(path))
-                       if f.endswith(".config"))
-        raise ConfigError(f"unknown profile '{name}' (available: {', '.join(avail)})")
-    return path
+EPILOG = "Run 'configgen COMMAND --help' for a command's options. Docs: docs/configuring.md"
 
 
-def _format(config):
-    out = []
-    for sym, v in config.items():
-        if v == "n":
-            out.append(f"# CONFIG_{sym} is not set")
-        elif v == "y" or v.startswith("0x") or v.lstrip("-").isdigit():
-            out.append(f"CONFIG_{sym}={v}")
-        else:
-            out.append(f'CONFIG_{sym}="{v}"')
-    return "\n".join(out) + "\n"
+def _defconfig(a):
+    from . import defconfig
+    return defconfig.run(a.profile, a.fragment, a.set, a.O, a.discard_edits)
 
 
-def cmd_defconfig(a):
-    requested = {}
-    for name in [_profile_path(a.profile)] + (a.fragment or []):
-        requested.update(dotconfig.read(name))
-    for n, item in enumerate(a.set or [], 1):
-        where = f"--set #{n}"
-        if "=" not in item:
-            raise ConfigError(f"{where}: expected SYM=VALUE, got {item!r}")
-        sym, val = item.split("=", 1)
-        sym = sym[7:] if sym.startswith("CONFIG_") else sym
-        requested[sym] = (dotconfig.unquote(val, where), where)
-    text = kconf.run_conf("--defconfig", _format({k: v for k, (v, _) in requested.items()}))
-    resolved = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        kv = dotconfig.parse_line(line, f".config:{n}")
-        if kv:
-            resolved[kv[0]] = kv[1]
-    errors = []
-    for sym, (want, where) in requested.items():
-        got = resolved.get(sym)
-        if got is None:
-            errors.append(f"{where}: unknown symbol {sym}")
-        elif got != want:
-            errors.append(f"{where}: {sym}={want} requested, got {got}")
-    if errors:
-        raise ConfigError("\n".join(errors))
-    os.makedirs(a.O, exist_ok=True)
-    with Transaction() as tx:
-        tx.write_if_changed(os.path.join(a.O, ".config"), text)
-    return 0
+def _genconfig(a):
+    from . import genconfig
+    return genconfig.run(a.O)
 
 
-def cmd_genconfig(a):
-    cfg_path = os.path.join(a.O, ".config")
-    text = open(cfg_path, encoding="utf-8").read() if os.path.exists(cfg_path) else None
-    if text is None:
-        raise ConfigError(f"{cfg_path}: no such file (run configgen defconfig first)")
-    config = dotconfig.values(cfg_path)
-    arch = generate.srcarch()
-    srcs, _ = generate.sources_cmake(config, arch)
-    gen = os.path.join(a.O, "include", "generated")
-    with Transaction() as tx:
-        tx.write_if_changed(os.path.join(gen, "autoconf.h"), generate.autoconf_h(config))
-        tx.write_if_changed(os.path.join(gen, "ikconfig.h"), generate.ikconfig_h(text))
-        tx.write_if_changed(os.path.join(a.O, "config.cmake"), generate.config_cmake(config))
-        tx.write_if_changed(os.path.join(a.O, "sources.cmake"), srcs)
-    return 0
+def _savedefconfig(a):
+    from . import savedefconfig
+    return savedefconfig.run(a.O, a.o, a.profile)
+
+
+def _randconfig(a):
+    from . import randconfig
+    return randconfig.run(a.seed, a.probability, a.fragment, a.set, a.O)
+
+
+def _menuconfig(a):
+    from . import menuconfig
+    return menuconfig.run(a.O)
+
+
+def _diff(a):
+    from . import diff
+    return diff.run(a.a, a.b)
+
+
+def _emit(a):
+    from . import emit
+    return emit.run(a.O, a.o)
+
+
+def _show_config(a):
+    from . import ikconfig
+    return ikconfig.run(a.binary)
+
+
+def _add_build_dir(p):
+    p.add_argument("-O", default="build", metavar="BUILD_DIR",
+                   help="build directory holding .config (default: build)")
+
+
+def _add_inputs(p):
+    p.add_argument("--fragment", action="append", metavar="F", default=[],
+                   help="a .config fragment merged after the profile (repeatable, in order)")
+    p.add_argument("--set", action="append", metavar="SYM=VAL", default=[],
+                   help="one assignment, applied last (repeatable; CONFIG_ prefix optional)")
 
 
 def build_parser():
-    p = argparse.ArgumentParser(prog="configgen", description="Tailor the umk core.")
+    p = argparse.ArgumentParser(
+        prog="configgen", description="Tailor the umk core: resolve, check and generate its configuration.",
+        epilog=EPILOG)
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
-    d = sub.add_parser("defconfig", help="resolve a profile (+fragments, overrides) into BUILD_DIR/.config")
+
+    d = sub.add_parser("defconfig", help="resolve a profile (+fragments, overrides) into BUILD_DIR/.config",
+                       description="Merge PROFILE (a name in profiles/ or a file), the fragments in order and "
+                       "the --set overrides (later wins); resolve with kconfig-conf; fail, changing nothing, "
+                       "if any requested value did not take. Menuconfig edits in an existing BUILD_DIR/.config "
+                       "are kept on top of the inputs.")
     d.add_argument("profile", metavar="PROFILE|FILE")
-    d.add_argument("--fragment", action="append", metavar="F")
-    d.add_argument("--set", action="append", metavar="SYM=VAL")
-    d.add_argument("-O", default="build", metavar="BUILD_DIR")
-    d.set_defaults(fn=cmd_defconfig)
-    g = sub.add_parser("genconfig", help="write autoconf.h, config.cmake, sources.cmake from BUILD_DIR/.config")
-    g.add_argument("-O", default="build", metavar="BUILD_DIR")
-    g.set_defaults(fn=cmd_genconfig)
+    _add_inputs(d)
+    d.add_argument("--discard-edits", action="store_true",
+                   help="drop menuconfig edits in BUILD_DIR/.config instead of re-applying them")
+    _add_build_dir(d)
+    d.set_defaults(fn=_defconfig)
+
+    g = sub.add_parser("genconfig", help="write autoconf.h, ikconfig.h, config.cmake, sources.cmake, config.json",
+                       description="Generate the build's inputs from BUILD_DIR/.config (files are rewritten "
+                       "only when their content changes).")
+    _add_build_dir(g)
+    g.set_defaults(fn=_genconfig)
+
+    m = sub.add_parser("menuconfig", help="edit BUILD_DIR/.config with kconfig-mconf",
+                       description="Run kconfig-mconf on BUILD_DIR/.config. Edits survive later defconfig runs.")
+    _add_build_dir(m)
+    m.set_defaults(fn=_menuconfig)
+
+    s = sub.add_parser("savedefconfig", help="write the minimal (canonical) form of a config",
+                       description="Write the minimal config that resolves to BUILD_DIR/.config "
+                       "(or to --profile's resolution), in Kconfig order: the form profiles are kept in.")
+    _add_build_dir(s)
+    s.add_argument("-o", metavar="FILE", default=None,
+                   help="output file (default: BUILD_DIR/defconfig; '-' for stdout)")
+    s.add_argument("--profile", metavar="PROFILE|FILE", default=None,
+                   help="resolve this profile instead of reading BUILD_DIR/.config")
+    s.set_defaults(fn=_savedefconfig)
+
+    r = sub.add_parser("randconfig", help="a random config, reproducible from --seed",
+                       description="Write a random BUILD_DIR/.config; the same seed (and Kconfig) always "
+                       "gives the same config. --fragment/--set pin symbols.")
+    r.add_argument("--seed", required=True, metavar="N", help="random seed (decimal or 0x hex)")
+    r.add_argument("--probability", metavar="P", default=None,
+                   help="percent chance a bool is y (0-100; default 50)")
+    _add_inputs(r)
+    _add_build_dir(r)
+    r.set_defaults(fn=_randconfig)
+
+    df = sub.add_parser("diff", help="what differs between two configs, grouped by menu",
+                        description="Compare two configs. A and B are .config files, build directories "
+                        "(their .config) or profile names (resolved). Exit status is 0 either way.")
+    df.add_argument("a", metavar="A")
+    df.add_argument("b", metavar="B")
+    df.set_defaults(fn=_diff)
+
+    e = sub.add_parser("emit", help="write the amalgamation umk.h + umk.c for BUILD_DIR/.config",
+                       description="Write the tailored core as one self-contained umk.h + umk.c "
+                       "(config folded in, unselected code absent, internal symbols static).")
+    _add_build_dir(e)
+    e.add_argument("-o", metavar="OUTDIR", default=None, help="output directory (default: BUILD_DIR/amalgamation)")
+    e.set_defaults(fn=_emit)
+
+    sc = sub.add_parser("show-config", help="print the .config embedded in a built core",
+                        description="Print the .config stored in libumk.a, umk-boot or umk.o "
+                        "(needs CONFIG_IKCONFIG=y).")
+    sc.add_argument("binary", metavar="BINARY")
+    sc.set_defaults(fn=_show_config)
     return p
 
 
 def main(argv):
     a = build_parser().parse_args(argv)
+    errors.set_command(a.cmd)
     try:
         return a.fn(a)
     except ConfigError as e:
-        print(f"configgen {a.cmd}: error: {e}", file=sys.stderr)
+        for msg in e.messages:
+            print(f"configgen {a.cmd}: error: {msg}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
