@@ -1,0 +1,307 @@
+/*
+ * The buddy page allocator. Physical memory is one arch mapping; its first
+ * pages hold the mem_map (a struct umk_page per page), the rest is split
+ * into naturally aligned blocks of 2^order pages kept on one free list per
+ * order. Allocation splits a larger block, freeing merges a block with its
+ * buddy (the block whose page frame number differs only in bit "order")
+ * for as long as the buddy is free and of the same order.
+ *
+ * The memfd is zero when mapped, so the mem_map starts out as "allocated,
+ * no flags" and only the heads of the initial free blocks are written: boot
+ * touches a page of mem_map per 2^(MAX_ORDER-1) pages, not all of it.
+ *
+ * On failure the allocator asks the shrinkers for memory and retries once.
+ */
+#include <umk/config.h>
+#include <umk/list.h>
+#include <umk/mm.h>
+#include <umk/printk.h>
+#include <umk/spinlock.h>
+#include "arch/um/arch.h"
+#include "core/page.h"
+
+UMK_INTERNAL struct umk_page *umk_mem_map;
+UMK_INTERNAL unsigned long umk_mem_nr_pages;
+
+struct buddy_area {
+	struct umk_list_head free_list;
+	unsigned long nr_free; /* blocks on free_list */
+};
+
+static struct buddy_area buddy_areas[UMK_MAX_ORDER];
+static umk_spinlock_t buddy_lock = UMK_SPINLOCK_INIT;
+static unsigned long buddy_first_pfn; /* first page after the mem_map */
+static unsigned long buddy_nr_free;   /* free pages */
+static unsigned long buddy_alloc_failures;
+
+static inline bool buddy_is_free_head(const struct umk_page *p,
+				      unsigned int order)
+{
+	return (p->flags & UMK_PG_BUDDY) && p->order == order;
+}
+
+static void buddy_add_free(struct umk_page *p, unsigned int order)
+{
+	p->flags = UMK_PG_BUDDY;
+	p->order = (unsigned short)order;
+	umk_list_add(&p->lru, &buddy_areas[order].free_list);
+	buddy_areas[order].nr_free++;
+}
+
+static void buddy_del_free(struct umk_page *p, unsigned int order)
+{
+	umk_list_del(&p->lru);
+	p->flags = 0;
+	buddy_areas[order].nr_free--;
+}
+
+/* Take a free block of at least order, splitting off the unused halves. */
+static struct umk_page *buddy_take(unsigned int order)
+{
+	unsigned int k = order;
+	struct umk_page *p;
+
+	while (k < UMK_MAX_ORDER && umk_list_empty(&buddy_areas[k].free_list))
+		k++;
+	if (k == UMK_MAX_ORDER)
+		return NULL;
+	p = umk_list_first_entry(&buddy_areas[k].free_list, struct umk_page,
+				 lru);
+	buddy_del_free(p, k);
+	while (k > order) {
+		k--;
+		buddy_add_free(p + (1UL << k), k);
+	}
+	buddy_nr_free -= 1UL << order;
+	p->flags = UMK_PG_HEAD;
+	p->order = (unsigned short)order;
+	p->refcount = 1;
+	return p;
+}
+
+/* Return a block, merging it with its free buddies. */
+static void buddy_give(unsigned long pfn, unsigned int order)
+{
+	buddy_nr_free += 1UL << order;
+	while (order < UMK_MAX_ORDER - 1) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct umk_page *buddy;
+
+		if (buddy_pfn < buddy_first_pfn || buddy_pfn >= umk_mem_nr_pages)
+			break;
+		buddy = umk_pfn_to_page(buddy_pfn);
+		if (!buddy_is_free_head(buddy, order))
+			break;
+		buddy_del_free(buddy, order);
+		pfn &= ~(1UL << order);
+		order++;
+	}
+	buddy_add_free(umk_pfn_to_page(pfn), order);
+}
+
+static void buddy_check_free(const struct umk_page *p, unsigned int order)
+{
+	unsigned long pfn = umk_page_to_pfn(p);
+
+	if (pfn < buddy_first_pfn || pfn >= umk_mem_nr_pages ||
+	    (pfn & ((1UL << order) - 1)))
+		umk_panic("free_pages: %p is not a page block of order %u",
+			  umk_page_to_virt(p), order);
+	if (p->flags & (UMK_PG_BUDDY | UMK_PG_RESERVED))
+		umk_panic("free_pages: double free of page %p (order %u)",
+			  umk_page_to_virt(p), order);
+	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL) &&
+	    (!(p->flags & UMK_PG_HEAD) || p->order != order))
+		umk_panic("free_pages: %p freed with order %u, allocated with %u",
+			  umk_page_to_virt(p), order, p->order);
+}
+
+static struct umk_page *buddy_alloc_once(unsigned int order)
+{
+	unsigned long flags = umk_spin_lock_irqsave(&buddy_lock);
+	struct umk_page *p = buddy_take(order);
+
+	umk_spin_unlock_irqrestore(&buddy_lock, flags);
+	return p;
+}
+
+UMK_INTERNAL struct umk_page *umk_alloc_page_struct(unsigned int order)
+{
+	struct umk_page *p;
+	unsigned long flags;
+
+	if (order >= UMK_MAX_ORDER)
+		return NULL;
+	p = buddy_alloc_once(order);
+	if (umk_likely(p))
+		return p;
+	if (umk_shrink_memory(1UL << order))
+		p = buddy_alloc_once(order);
+	if (!p) {
+		flags = umk_spin_lock_irqsave(&buddy_lock);
+		buddy_alloc_failures++;
+		umk_spin_unlock_irqrestore(&buddy_lock, flags);
+	}
+	return p;
+}
+
+void *umk_alloc_pages(unsigned int order)
+{
+	struct umk_page *p = umk_alloc_page_struct(order);
+
+	return p ? umk_page_to_virt(p) : NULL;
+}
+
+static void buddy_free_block(struct umk_page *p, unsigned int order)
+{
+	unsigned long flags = umk_spin_lock_irqsave(&buddy_lock);
+
+	buddy_check_free(p, order);
+	p->refcount = 0;
+	p->private_data = 0;
+	buddy_give(umk_page_to_pfn(p), order);
+	umk_spin_unlock_irqrestore(&buddy_lock, flags);
+}
+
+void umk_free_pages(void *addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	if (!umk_virt_addr_valid(addr) || order >= UMK_MAX_ORDER)
+		umk_panic("free_pages: %p (order %u) is not physical memory",
+			  addr, order);
+	buddy_free_block(umk_virt_to_page(addr), order);
+}
+
+UMK_INTERNAL void umk_page_put(struct umk_page *p)
+{
+	int n = umk_page_ref_dec(p);
+
+	if (n == 0)
+		buddy_free_block(p, p->order);
+	else if (umk_unlikely(n < 0))
+		umk_panic("page_put: %p has a negative count",
+			  umk_page_to_virt(p));
+}
+
+unsigned long umk_virt_to_phys(const void *addr)
+{
+	return (unsigned long)((const char *)addr - (const char *)umk_mem_map);
+}
+
+void *umk_phys_to_virt(unsigned long phys)
+{
+	return (char *)umk_mem_map + phys;
+}
+
+UMK_INTERNAL unsigned long umk_page_free_blocks(unsigned int order)
+{
+	return order < UMK_MAX_ORDER
+		       ? UMK_READ_ONCE(buddy_areas[order].nr_free)
+		       : 0;
+}
+
+UMK_INTERNAL unsigned long umk_page_nr_free(void)
+{
+	return UMK_READ_ONCE(buddy_nr_free);
+}
+
+UMK_INTERNAL unsigned long umk_page_nr_usable(void)
+{
+	return umk_mem_nr_pages - buddy_first_pfn;
+}
+
+UMK_INTERNAL unsigned long umk_page_alloc_failures(void)
+{
+	return UMK_READ_ONCE(buddy_alloc_failures);
+}
+
+/* No page inside a free block but its head may be a free head. */
+static void buddy_verify_block(struct umk_page *p, unsigned int order)
+{
+	unsigned long pfn = umk_page_to_pfn(p), i;
+
+	if (pfn < buddy_first_pfn || pfn + (1UL << order) > umk_mem_nr_pages)
+		umk_panic("buddy: free block %lu/%u out of range", pfn, order);
+	if (pfn & ((1UL << order) - 1))
+		umk_panic("buddy: free block %lu misaligned for order %u", pfn,
+			  order);
+	if (!buddy_is_free_head(p, order))
+		umk_panic("buddy: block %lu on order %u list is not marked free",
+			  pfn, order);
+	for (i = 1; i < (1UL << order); i++)
+		if (p[i].flags & UMK_PG_BUDDY)
+			umk_panic("buddy: free blocks overlap at page %lu",
+				  pfn + i);
+	if (order < UMK_MAX_ORDER - 1) {
+		unsigned long b = pfn ^ (1UL << order);
+
+		if (b >= buddy_first_pfn && b < umk_mem_nr_pages &&
+		    buddy_is_free_head(umk_pfn_to_page(b), order))
+			umk_panic("buddy: free buddies %lu and %lu not merged",
+				  pfn, b);
+	}
+}
+
+UMK_INTERNAL int umk_page_alloc_verify(void)
+{
+	unsigned long flags = umk_spin_lock_irqsave(&buddy_lock);
+	unsigned long total = 0;
+	unsigned int order;
+
+	for (order = 0; order < UMK_MAX_ORDER; order++) {
+		struct umk_list_head *pos;
+		unsigned long n = 0;
+
+		umk_list_for_each(pos, &buddy_areas[order].free_list) {
+			buddy_verify_block(
+				umk_list_entry(pos, struct umk_page, lru),
+				order);
+			n++;
+		}
+		if (n != buddy_areas[order].nr_free)
+			umk_panic("buddy: order %u has %lu blocks, counted %lu",
+				  order, n, buddy_areas[order].nr_free);
+		total += n << order;
+	}
+	if (total != buddy_nr_free)
+		umk_panic("buddy: %lu pages on lists, counted %lu free", total,
+			  buddy_nr_free);
+	umk_spin_unlock_irqrestore(&buddy_lock, flags);
+	return 0;
+}
+
+/* Largest order that is aligned at pfn and fits below end. */
+static unsigned int buddy_fit_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = UMK_MAX_ORDER - 1;
+
+	while (order && ((pfn & ((1UL << order) - 1)) ||
+			 pfn + (1UL << order) > end))
+		order--;
+	return order;
+}
+
+UMK_INTERNAL void umk_page_alloc_init(void)
+{
+	unsigned long map_bytes, pfn;
+	unsigned int order;
+
+	umk_mem_map = umk_arch_phys_base();
+	umk_mem_nr_pages = umk_arch_phys_size() >> UMK_PAGE_SHIFT;
+	map_bytes = umk_mem_nr_pages * sizeof(struct umk_page);
+	buddy_first_pfn = UMK_ALIGN_UP(map_bytes, UMK_PAGE_SIZE) >> UMK_PAGE_SHIFT;
+	if (buddy_first_pfn >= umk_mem_nr_pages)
+		umk_panic("page_alloc: %lu pages of memory leave none free",
+			  umk_mem_nr_pages);
+
+	for (order = 0; order < UMK_MAX_ORDER; order++)
+		umk_list_init(&buddy_areas[order].free_list);
+	for (pfn = 0; pfn < buddy_first_pfn; pfn++)
+		umk_mem_map[pfn].flags = UMK_PG_RESERVED;
+	for (pfn = buddy_first_pfn; pfn < umk_mem_nr_pages; pfn += 1UL << order) {
+		order = buddy_fit_order(pfn, umk_mem_nr_pages);
+		buddy_add_free(umk_pfn_to_page(pfn), order);
+		buddy_nr_free += 1UL << order;
+	}
+}
