@@ -207,6 +207,19 @@ static void json_targets(const char *key, struct symbol *sym, enum prop_type typ
 	putchar(']');
 }
 
+/*
+ * A real menu level: `menu`, `menuconfig` or `choice`. A symbol that merely
+ * depends on the one above it is indented under it in menuconfig, but that
+ * is not a menu anyone would name as the place where a symbol lives.
+ */
+static int menu_is_level(struct menu *menu)
+{
+	if (!menu->prompt || !menu->prompt->text)
+		return 0;
+	return menu->prompt->type == P_MENU ||
+	       (menu->sym && sym_is_choice(menu->sym));
+}
+
 /* Menu prompts from the top level down to (not including) this entry. */
 static void json_menu_path(struct menu *menu)
 {
@@ -216,7 +229,7 @@ static void json_menu_path(struct menu *menu)
 	json_key("menu_path");
 	for (menu = menu ? menu->parent : NULL; menu && menu != &rootmenu;
 	     menu = menu->parent)
-		if (menu->prompt && menu->prompt->text && n < 64)
+		if (menu_is_level(menu) && n < 64)
 			stack[n++] = menu->prompt->text;
 	putchar('[');
 	while (n-- > 0) {

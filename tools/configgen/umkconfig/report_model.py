@@ -1,0 +1,360 @@
+"""What a build costs: sizes attributed to subsystems, files and symbols.
+
+Every byte `size` counts is in exactly one row. Sections are classified
+as text, data or bss the way `size` does (report_elf.Section.kind); inside
+a section the bytes covered by sized symbols go to those symbols, and the
+rest (merged strings, jump tables, unwind tables, alignment gaps between
+functions) to an unnamed row "[SECTION]" of the same file. Sums of rows
+are therefore the totals, and the totals are checked against `size`.
+"""
+import fnmatch
+import os
+from dataclasses import dataclass
+
+from . import report_elf
+from .errors import ConfigError
+
+KINDS = ("text", "data", "bss")
+
+# Source path -> subsystem, first match wins. A core file not listed gets
+# "core/<name>", so code added later is shown, never lost.
+SUBSYSTEMS = [
+    ("arch/um/*", "arch/um"),
+    ("core/task.c", "core/sched-interface"),
+    ("core/cpu.c", "core/sched-interface"),
+    ("core/sched*.c", "core/sched-interface"),
+    ("core/page_alloc.c", "core/memory"),
+    ("core/slab.c", "core/memory"),
+    ("core/kmalloc.c", "core/memory"),
+    ("core/shrinker.c", "core/memory"),
+    ("core/arena*.c", "core/memory"),
+    ("core/time.c", "core/time"),
+    ("core/timer*.c", "core/time"),
+    ("core/clock*.c", "core/time"),
+    ("core/wait*.c", "core/sync"),
+    ("core/mutex.c", "core/sync"),
+    ("core/semaphore.c", "core/sync"),
+    ("core/completion.c", "core/sync"),
+    ("core/spinlock*.c", "core/sync"),
+    ("core/rw*.c", "core/sync"),
+    ("core/irq.c", "core/irq"),
+    ("core/softirq*.c", "core/irq"),
+    ("core/io*.c", "core/io"),
+    ("core/poll*.c", "core/io"),
+    ("core/fd*.c", "core/io"),
+    ("core/file*.c", "core/io"),
+    ("core/pipe*.c", "core/io"),
+    ("core/printk.c", "core/printk"),
+    ("core/panic.c", "core/printk"),
+    ("core/init*.c", "core/init"),
+    ("core/ikconfig.c", "core/init"),
+    ("core/string.c", "core/lib"),
+    ("core/ktest.c", "core/ktest"),
+    ("optional/vm/*", "optional/vm"),
+    ("optional/sched/*", "optional/sched"),
+    ("tests/kernel/*", "selftests"),
+]
+
+# Files that are the small replacement of an optional subsystem.
+STUBS = {"optional/sched/stub.c": "stub", "optional/vm/nommu.c": "nommu"}
+
+UNMAPPED = "(archive members without a source)"
+AMALG_UNMAPPED = "(amalgamation: not matched to a source)"
+
+
+def subsystem_of(path):
+    for pattern, name in SUBSYSTEMS:
+        if fnmatch.fnmatchcase(path, pattern):
+            return name
+    parts = path.split("/")
+    if len(parts) >= 2 and parts[0] in ("core", "optional"):
+        stem = parts[1].split(".")[0] if parts[0] == "core" else parts[1]
+        return f"{parts[0]}/{stem}"
+    return parts[0] if len(parts) > 1 else path
+
+
+def variant_of(path):
+    """stub / nommu / full for optional subsystems; '' elsewhere."""
+    if path in STUBS:
+        return STUBS[path]
+    return "full" if path.startswith("optional/") else ""
+
+
+@dataclass
+class Row:
+    subsystem: str
+    file: str
+    symbol: str
+    kind: str       # text, data, bss
+    size: int
+    named: bool     # False: bytes of a section not covered by any symbol
+    section: str = ""
+
+    def key(self):
+        """The name deltas match rows by across builds (bloat-o-meter: the symbol)."""
+        return self.symbol if self.named else f"{self.file}:{self.symbol}"
+
+
+def _section_rows(obj, sec, subsystem, file):
+    """Rows of one counted section: its symbols, then what no symbol covers."""
+    syms = sorted((s for s in obj.symbols
+                   if s.ndx == str(sec.index) and s.size > 0
+                   and s.type not in ("SECTION", "FILE")),
+                  key=lambda s: (s.value, -s.size, s.name))
+    rows = []
+    covered_to = 0
+    attributed = 0
+    for s in syms:
+        start = max(s.value, covered_to)
+        end = min(s.value + s.size, sec.size)
+        if end <= start:
+            continue  # an alias of bytes already counted
+        rows.append(Row(subsystem, file, s.name, sec.kind, end - start, True, sec.name))
+        attributed += end - start
+        covered_to = end
+    rest = sec.size - attributed
+    if rest:
+        label = f"[{sec.name}]" if not rows else f"[gaps in {sec.name}]"
+        rows.append(Row(subsystem, file, label, sec.kind, rest, False, sec.name))
+    return rows
+
+
+def object_rows(obj, file, subsystem):
+    rows = []
+    for idx in sorted(obj.sections):
+        sec = obj.sections[idx]
+        if sec.kind and sec.size:
+            rows += _section_rows(obj, sec, subsystem, file)
+    return rows
+
+
+def sum_rows(rows):
+    t = dict.fromkeys(KINDS, 0)
+    for r in rows:
+        t[r.kind] += r.size
+    return t
+
+
+def add(a, b):
+    return {k: a[k] + b[k] for k in KINDS}
+
+
+def grand(t):
+    return t["text"] + t["data"] + t["bss"]
+
+
+class Measurement:
+    """The rows of one measured set of objects, with the `size` cross-check."""
+
+    def __init__(self, label, rows, totals, size_totals, files, variants=None):
+        self.label = label
+        self.rows = rows
+        self.totals = totals            # from the section tables
+        self.size_totals = size_totals  # from `size` of the same objects
+        self.files = files              # [(file, subsystem)] in build order
+        self.variants = variants or {}
+
+    @property
+    def reconciled(self):
+        return sum_rows(self.rows) == self.totals == self.size_totals
+
+    def by(self, what):
+        """[(name, variant, subsystem, {text,data,bss}, unnamed, count)] grouped by subsystem|file|symbol."""
+        groups = {}
+        order = []
+        for r in self.rows:
+            if what == "subsystem":
+                key = r.subsystem
+            elif what == "file":
+                key = r.file
+            else:
+                key = (r.file, r.symbol)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {"rows": [], "subsystem": r.subsystem, "file": r.file}
+                order.append(key)
+            g["rows"].append(r)
+        out = []
+        for key in order:
+            g = groups[key]
+            rows = g["rows"]
+            sizes = sum_rows(rows)
+            unnamed = sum(r.size for r in rows if not r.named)
+            if what == "subsystem":
+                name, count = key, len({r.file for r in rows})
+                variant = self.variants.get(key, "")
+            elif what == "file":
+                name, count, variant = key, len(rows), variant_of(key)
+            else:
+                name, count, variant = key[1], 1, ""
+            out.append({"name": name, "variant": variant, "subsystem": g["subsystem"],
+                        "file": g["file"], "size": sizes, "unnamed": unnamed,
+                        "count": count, "named": all(r.named for r in rows)})
+        return out
+
+    def unnamed_by_kind(self):
+        """Bytes outside named symbols, by what they are (strings, unwind, ...)."""
+        out = {}
+        for r in self.rows:
+            if r.named:
+                continue
+            k = _unnamed_kind(r.section, r.symbol)
+            out[k] = out.get(k, 0) + r.size
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def _unnamed_kind(section, label):
+    if label.startswith("[gaps"):
+        return "alignment gaps between symbols"
+    if section.startswith(".eh_frame"):
+        return "unwind tables (.eh_frame)"
+    if ".str" in section:
+        return "merged string literals (.rodata.str*)"
+    if ".cst" in section:
+        return "merged constants (.rodata.cst*)"
+    if section.startswith(".rodata"):
+        return "unnamed read-only data (jump tables, literals)"
+    if section.startswith(".note"):
+        return "notes"
+    return "unnamed " + section.split(".")[1] if section.count(".") else section
+
+
+def _subsystem_variants(files):
+    by_sub = {}
+    for f, sub in files:
+        v = variant_of(f)
+        if v:
+            by_sub.setdefault(sub, [])
+            if v not in by_sub[sub]:
+                by_sub[sub].append(v)
+    return {k: "+".join(v) for k, v in by_sub.items()}
+
+
+def measure_archive(archive, sources):
+    """Measure ARCHIVE whose members were compiled from SOURCES (in order).
+
+    Archive members carry only base names (core/irq.c and arch/um/irq.c are
+    both irq.c.o), so a member takes the first unused source of its name,
+    in order: CMake archives objects in source order.
+    """
+    objects = report_elf.read_objects(archive)
+    unused = list(sources)
+    rows, files, totals = [], [], dict.fromkeys(KINDS, 0)
+    for obj in objects:
+        src = next((s for s in unused if os.path.basename(s) + ".o" == obj.name
+                    or os.path.basename(s) + ".obj" == obj.name), None)
+        if src is not None:
+            unused.remove(src)
+            file, sub = src, subsystem_of(src)
+        else:
+            file, sub = f"{os.path.basename(archive)}({obj.name})", UNMAPPED
+        files.append((file, sub))
+        rows += object_rows(obj, file, sub)
+        totals = add(totals, obj.totals())
+    _, size_totals = report_elf.size_berkeley(archive)
+    return Measurement(os.path.basename(archive), rows, totals, size_totals, files,
+                       _subsystem_variants(files))
+
+
+def measure_objects(paths, label="objects", names=None):
+    """Measure plain object files (or archives) given by path: synthetic tests, --object."""
+    rows, files, totals = [], [], dict.fromkeys(KINDS, 0)
+    size_totals = dict.fromkeys(KINDS, 0)
+    for i, path in enumerate(paths):
+        for obj in report_elf.read_objects(path):
+            file = names[i] if names else (obj.name if obj.name != path else path)
+            sub = subsystem_of(file)
+            files.append((file, sub))
+            rows += object_rows(obj, file, sub)
+            totals = add(totals, obj.totals())
+        size_totals = add(size_totals, report_elf.size_berkeley(path)[1])
+    return Measurement(label, rows, totals, size_totals, files, _subsystem_variants(files))
+
+
+def _base_name(sym):
+    """foo.constprop.0, foo.isra.0, foo.part.1, foo.cold -> foo."""
+    return sym.split(".", 1)[0] if not sym.startswith(".") else sym
+
+
+def measure_amalgamation(obj_path, core):
+    """Measure the amalgamation object, mapping its symbols to the files of CORE.
+
+    The amalgamation is one translation unit, so its symbols are matched by
+    name to the libumk.a row that defines them (static names are unique in
+    the tree by rule); what matches nothing is its own row.
+    """
+    owner = {}
+    for r in core.rows:
+        if not r.named:
+            continue
+        base = _base_name(r.symbol)
+        if base not in owner:
+            owner[base] = (r.file, r.subsystem)
+        elif owner[base] and owner[base][0] != r.file:
+            owner[base] = None  # defined in two files: ambiguous
+    rows, totals = [], dict.fromkeys(KINDS, 0)
+    for obj in report_elf.read_objects(obj_path):
+        for r in object_rows(obj, "amalgamation/umk.c", AMALG_UNMAPPED):
+            hit = owner.get(_base_name(r.symbol)) if r.named else None
+            if hit:
+                r.file, r.subsystem = hit
+            rows.append(r)
+        totals = add(totals, obj.totals())
+    _, size_totals = report_elf.size_berkeley(obj_path)
+    files = []
+    for r in rows:
+        if (r.file, r.subsystem) not in files:
+            files.append((r.file, r.subsystem))
+    return Measurement(os.path.basename(obj_path), rows, totals, size_totals, files,
+                       core.variants)
+
+
+# ---- build directories ----------------------------------------------------
+
+def read_cmake_list(path, var):
+    """The entries of `set(VAR ...)` in a generated sources.cmake."""
+    out, inside = [], False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            s = line.strip()
+            if s == f"set({var}":
+                inside = True
+            elif inside and s == ")":
+                inside = False
+            elif inside and s:
+                out.append(s)
+    return out
+
+
+def read_cmake_cache(build):
+    """{NAME: value} from BUILD/CMakeCache.txt (empty if it is not a CMake build)."""
+    out = {}
+    try:
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as f:
+            for line in f:
+                if line[:1] in "#/\n" or "=" not in line or ":" not in line.split("=", 1)[0]:
+                    continue
+                key, value = line.rstrip("\n").split("=", 1)
+                out[key.split(":", 1)[0]] = value
+    except OSError:
+        pass
+    return out
+
+
+def build_sources(build):
+    path = os.path.join(build, "sources.cmake")
+    if not os.path.exists(path):
+        raise ConfigError(f"{path}: no such file (configure the build directory first)")
+    return read_cmake_list(path, "UMK_OBJ_SOURCES") + read_cmake_list(path, "UMK_HOST_SOURCES")
+
+
+def find_amalgamation_object(build):
+    """The amalgamation compiled with the profile's flags, if it was built."""
+    candidates = [os.path.join(build, "CMakeFiles", d, "amalgamation", "umk.c.o")
+                  for d in ("umk_amalg_obj.dir", "umk-amalg.dir")]
+    umk_c = os.path.join(build, "amalgamation", "umk.c")
+    for c in candidates:
+        if os.path.exists(c) and (not os.path.exists(umk_c)
+                                  or os.path.getmtime(c) >= os.path.getmtime(umk_c)):
+            return c
+    return None
