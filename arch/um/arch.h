@@ -21,16 +21,19 @@ struct umk_arch_context {
 /*
  * Save the callee-saved registers of the running task into from, load
  * those of to, and continue where to left off (or at its entry point).
+ * from and to are the ctx members of struct umk_task (the sanitizer
+ * hooks find the task's stack from them). Not UMK_INTERNAL: these two
+ * are defined in assembly, so they cannot become static in the
+ * amalgamation.
  */
-UMK_INTERNAL void umk_arch_switch(struct umk_arch_context *from,
-				  struct umk_arch_context *to);
+void umk_arch_switch(struct umk_arch_context *from,
+		     struct umk_arch_context *to);
 /*
  * Prepare ctx so that the first switch to it calls entry() on the stack
  * [stack, stack + size). entry must not return.
  */
-UMK_INTERNAL void umk_arch_context_init(struct umk_arch_context *ctx,
-					void *stack, unsigned long size,
-					void (*entry)(void));
+void umk_arch_context_init(struct umk_arch_context *ctx, void *stack,
+			   unsigned long size, void (*entry)(void));
 
 /*
  * Task stacks: from a pool mapped once, CONFIG_STACK_SIZE_KB each, with
@@ -76,9 +79,24 @@ UMK_INTERNAL void umk_arch_halt(int status) UMK_NORETURN;
 UMK_INTERNAL int umk_arch_backtrace(struct umk_task *t, unsigned long *pcs,
 				    int max);
 
-/* Kernel command line: argv after the program name, parsed by the arch. */
+/*
+ * The application's arguments for umk_main(argc, argv): argv[0] is the
+ * program name, then the host arguments the kernel command line did not
+ * consume (see umk-boot --help). The kernel parameters themselves are
+ * read with umk_cmdline_get().
+ */
 UMK_INTERNAL int umk_arch_argc(void);
 UMK_INTERNAL char **umk_arch_argv(void);
+
+/*
+ * Host page faults that are not stack overflows go to this hook first
+ * (optional/vm sets it for demand paging and copy-on-write). It runs in
+ * signal context on the faulting CPU, on an alternate signal stack; write
+ * is 1 for a write access, 0 for a read, -1 if the host did not say.
+ * Return 0 when the fault is resolved (the access is retried), non-zero
+ * to report a crash. NULL (the default): every such fault is a crash.
+ */
+UMK_INTERNAL_DECL int (*umk_arch_fault_hook)(void *addr, int write);
 
 /* ---- Calls from the arch layer into the core ---- */
 

@@ -1,0 +1,121 @@
+/*
+ * Telling AddressSanitizer about stack switches.
+ *
+ * ASan tracks one stack per host thread; when a task switch moves the
+ * thread to another stack without saying so, ASan takes the new stack
+ * for a huge frame of the old one and reports nonsense (or misses real
+ * errors). __sanitizer_start_switch_fiber() announces the stack we are
+ * about to run on, __sanitizer_finish_switch_fiber() confirms arrival.
+ * Both sides must be told, so this cannot live in the core's switch-hint
+ * call alone: in sanitizer builds, umk_arch_switch() becomes a C wrapper
+ * around the assembly (which is weak for that reason), and every new task
+ * completes the hand-over in umk_arch_task_first().
+ *
+ * Valgrind needs no per-switch call: stack.c registers each task stack
+ * with VALGRIND_STACK_REGISTER when it is handed out.
+ *
+ * In ordinary builds all of this compiles to nothing.
+ */
+#include <pthread.h>
+
+#include <umk/config.h>
+#include <umk/cpu.h>
+#include <umk/errno.h>
+#include "arch/um/host.h"
+#include "core/task.h"
+
+#if UMK_UM_ASAN
+#include <sanitizer/common_interface_defs.h>
+
+/* The host thread stack each CPU's idle task runs on (it has no t->stack). */
+static struct fiber_host_stack {
+	const void *bottom;
+	size_t size;
+} fiber_host_stacks[UMK_NR_CPUS];
+
+UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return -UMK_EINVAL;
+	pthread_attr_getstack(&attr, &addr, &size);
+	pthread_attr_destroy(&attr);
+	fiber_host_stacks[cpu].bottom = addr;
+	fiber_host_stacks[cpu].size = size;
+	return 0;
+}
+
+static struct umk_task *fiber_task(struct umk_arch_context *ctx)
+{
+	return umk_container_of(ctx, struct umk_task, ctx);
+}
+
+UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
+				      struct umk_arch_context *to)
+{
+	struct umk_task *prev = fiber_task(from), *next = fiber_task(to);
+	const void *bottom = next->stack;
+	size_t size = next->stack_size;
+	void *fake = NULL;
+
+	if (!bottom) {
+		bottom = fiber_host_stacks[next->cpu].bottom;
+		size = fiber_host_stacks[next->cpu].size;
+	}
+	/* A dead task never comes back: let ASan drop its fake stack. */
+	__sanitizer_start_switch_fiber(prev->state == UMK_TASK_DEAD ? NULL : &fake,
+				       bottom, size);
+	return fake;
+}
+
+UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
+{
+	__sanitizer_finish_switch_fiber(cookie, NULL, NULL);
+}
+
+#ifdef CONFIG_SWITCH_ASM
+void umk_arch_switch_regs(struct umk_arch_context *from,
+			  struct umk_arch_context *to);
+
+/* Overrides the weak assembly symbol of the same name. */
+void umk_arch_switch(struct umk_arch_context *from, struct umk_arch_context *to)
+{
+	void *cookie = umk_um_fiber_leave(from, to);
+
+	umk_arch_switch_regs(from, to);
+	umk_um_fiber_arrive(cookie);
+}
+#endif
+
+#else /* !UMK_UM_ASAN */
+
+UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
+UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
+				      struct umk_arch_context *to)
+{
+	(void)from;
+	(void)to;
+	return NULL;
+}
+
+UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
+{
+	(void)cookie;
+}
+
+#endif
+
+void umk_arch_task_first(void (*entry)(void))
+{
+	umk_um_fiber_arrive(NULL);
+	entry();
+	__builtin_trap(); /* entry must not return */
+}
