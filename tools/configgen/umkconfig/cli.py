@@ -128,6 +128,10 @@ def build_parser():
                         "(needs CONFIG_IKCONFIG=y).")
     sc.add_argument("binary", metavar="BINARY")
     sc.set_defaults(fn=_show_config)
+
+    from . import compare, report  # size and feature reports (docs/reports.md)
+    report.add_parser(sub)
+    compare.add_parser(sub)
     return p
 
 
