@@ -1,0 +1,358 @@
+/*
+ * The io_uring I/O backend: completions, batched.
+ *
+ * Which operations: the direct ones (READ, WRITE, READV, WRITEV, ACCEPT,
+ * CONNECT; POLL_ADD only for umk_poll), not POLL_ADD + system call. With
+ * POLL_ADD a request costs the io_uring_enter share plus the read or
+ * write system call itself, as with epoll; a direct op costs only its
+ * share of one io_uring_enter, because the host kernel does the read or
+ * write inside the batch (at once if data is there, else when it comes,
+ * through its internal poll). A server whose tasks each read a request
+ * and write a reply thus makes a few io_uring_enter calls per round of
+ * all its connections instead of two or three system calls per request.
+ *
+ * Batching: umk_arch_io_start() only fills an SQE in the calling CPU's
+ * ring. The arch idle loop calls umk_arch_io_flush() before it blocks,
+ * which submits everything queued on the CPU with one io_uring_enter (and
+ * reaps what completed inline). A full batch is submitted at once. Until
+ * the idle loop has called umk_arch_io_flush() once, every request is
+ * submitted on the spot, so the backend also works with an idle loop that
+ * does not know about it (just with one enter per request).
+ *
+ * Completions: each ring has an eventfd registered with io_uring and
+ * added, edge-triggered, to the CPU's epoll (arch/um/hostirq.h): a posted
+ * CQE makes the idle loop's epoll_wait return and dispatch the ring's
+ * IRQ, which reaps the CQ (shared memory, no system call) and hands each
+ * result to core/io.c. The eventfd is never read: each signal is a new
+ * edge.
+ *
+ * Each ring has a spinlock because a cancel may target a request queued
+ * on another CPU's ring (the task migrated) and because IRQ dispatch
+ * reaps while tasks queue.
+ *
+ * No io_uring (old kernel, seccomp, io_uring_disabled sysctl): the first
+ * use panics, naming the cause and the CONFIG_IO_EPOLL alternative.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <liburing.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <umk/cpu.h>
+#include <umk/init.h>
+#include <umk/printk.h>
+#include <umk/spinlock.h>
+#include "arch/um/io.h"
+#include "arch/um/hostirq.h"
+
+#define IOURING_ENTRIES 256
+#define IOURING_BATCH 64 /* submit at once when this many are queued */
+#define IOURING_REAP 32  /* CQEs handed to the core per lock hold */
+
+struct iouring_cpu {
+	umk_spinlock_t lock;
+	bool ready;
+	unsigned int cpu;
+	unsigned int pending; /* SQEs filled but not submitted */
+	int efd;
+	struct io_uring ring;
+	struct umk_hostirq hirq;
+	unsigned long long submits;
+} UMK_ALIGNED(UMK_CACHELINE);
+
+static struct iouring_cpu iouring_cpus[UMK_NR_CPUS];
+static bool iouring_batching; /* the idle loop calls umk_arch_io_flush */
+
+UMK_INTERNAL const char *umk_arch_io_name(void)
+{
+	return "io_uring";
+}
+
+/* ---- Completions ---- */
+
+struct iouring_done {
+	struct umk_io_req *req;
+	long res;
+};
+
+/* Take up to max CQEs off rc's ring; returns how many. Lock held. */
+static unsigned int iouring_take(struct iouring_cpu *rc,
+				 struct iouring_done *out, unsigned int max)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0, seen = 0;
+
+	io_uring_for_each_cqe(&rc->ring, head, cqe) {
+		struct umk_io_req *r = io_uring_cqe_get_data(cqe);
+
+		if (n == max)
+			break;
+		seen++;
+		if (!r)
+			continue; /* a cancel's own completion */
+		out[n].req = r;
+		out[n].res = cqe->res;
+		n++;
+	}
+	io_uring_cq_advance(&rc->ring, seen);
+	return n;
+}
+
+/* Hand every completed request of rc to the core; returns how many. */
+static unsigned int iouring_reap(struct iouring_cpu *rc)
+{
+	struct iouring_done done[IOURING_REAP];
+	unsigned int n, i, total = 0;
+	unsigned long irq;
+
+	do {
+		irq = umk_spin_lock_irqsave(&rc->lock);
+		n = iouring_take(rc, done, IOURING_REAP);
+		umk_spin_unlock_irqrestore(&rc->lock, irq);
+		for (i = 0; i < n; i++)
+			umk_io_complete(done[i].req, done[i].res);
+		total += n;
+	} while (n == IOURING_REAP);
+	return total;
+}
+
+static void iouring_irq(void *data, unsigned int events)
+{
+	(void)events;
+	iouring_reap(data);
+}
+
+/* ---- Rings ---- */
+
+static void iouring_setup(struct iouring_cpu *rc, unsigned int cpu)
+{
+	int err;
+
+	umk_spin_lock_init(&rc->lock);
+	rc->cpu = cpu;
+	err = io_uring_queue_init(IOURING_ENTRIES, &rc->ring, 0);
+	if (err < 0)
+		umk_panic("io_uring: cannot set up a ring on CPU %u: %s (the "
+			  "host kernel lacks io_uring or forbids it); build "
+			  "with CONFIG_IO_EPOLL=y instead",
+			  cpu, umk_strerror(-err));
+	rc->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (rc->efd < 0)
+		umk_panic("io_uring: eventfd for CPU %u: %s", cpu,
+			  umk_strerror(errno));
+	err = io_uring_register_eventfd(&rc->ring, rc->efd);
+	if (err < 0)
+		umk_panic("io_uring: registering the eventfd of CPU %u: %s",
+			  cpu, umk_strerror(-err));
+	err = umk_hostirq_add(&rc->hirq, rc->efd, UMK_HOSTIRQ_IN, iouring_irq,
+			      rc);
+	if (err < 0)
+		umk_panic("io_uring: adding the ring of CPU %u to epoll: %s",
+			  cpu, umk_strerror(-err));
+	umk_host_io_count(3);
+	__atomic_store_n(&rc->ready, true, __ATOMIC_RELEASE);
+}
+
+/* This CPU's ring, set up on first use (from this CPU's host thread). */
+static struct iouring_cpu *iouring_this_cpu(void)
+{
+	unsigned int cpu = umk_smp_processor_id();
+	struct iouring_cpu *rc = &iouring_cpus[cpu];
+
+	if (umk_unlikely(!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE)))
+		iouring_setup(rc, cpu);
+	return rc;
+}
+
+/* Submit what is queued on rc. Lock held. */
+static void iouring_submit_locked(struct iouring_cpu *rc)
+{
+	int res;
+
+	if (!rc->pending)
+		return;
+	res = io_uring_submit(&rc->ring);
+	rc->submits++;
+	umk_host_io_count(1);
+	if (res < 0 && res != -EAGAIN && res != -EBUSY && res != -EINTR)
+		umk_panic("io_uring: submit on CPU %u failed: %s", rc->cpu,
+			  umk_strerror(-res));
+	rc->pending = io_uring_sq_ready(&rc->ring);
+}
+
+/* A free SQE of rc, submitting the queue first if it is full. Lock held. */
+static struct io_uring_sqe *iouring_sqe(struct iouring_cpu *rc)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&rc->ring);
+
+	if (!sqe) {
+		iouring_submit_locked(rc);
+		sqe = io_uring_get_sqe(&rc->ring);
+		if (!sqe)
+			umk_panic("io_uring: no SQE on CPU %u after submit",
+				  rc->cpu);
+	}
+	rc->pending++;
+	return sqe;
+}
+
+/* Queued on rc: submit now unless the idle loop will batch it. */
+static void iouring_queued(struct iouring_cpu *rc, bool now)
+{
+	if (now || !__atomic_load_n(&iouring_batching, __ATOMIC_RELAXED) ||
+	    rc->pending >= IOURING_BATCH)
+		iouring_submit_locked(rc);
+}
+
+UMK_INTERNAL bool umk_arch_io_flush(bool idle)
+{
+	struct iouring_cpu *rc = &iouring_cpus[umk_smp_processor_id()];
+	unsigned long irq;
+
+	if (idle && !__atomic_load_n(&iouring_batching, __ATOMIC_RELAXED))
+		__atomic_store_n(&iouring_batching, true, __ATOMIC_RELAXED);
+	if (!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE) ||
+	    !UMK_READ_ONCE(rc->pending))
+		return false;
+	irq = umk_spin_lock_irqsave(&rc->lock);
+	iouring_submit_locked(rc);
+	umk_spin_unlock_irqrestore(&rc->lock, irq);
+	/* Inline completions are in the CQ now: hand them over directly. */
+	return iouring_reap(rc) != 0;
+}
+
+/* ---- Operations ---- */
+
+static void iouring_prep(struct io_uring_sqe *sqe, struct umk_io_req *r)
+{
+	unsigned int len = (unsigned int)UMK_MIN(r->len, 1UL << 30);
+
+	switch (r->op) {
+	case UMK_IO_OP_READ:
+		io_uring_prep_read(sqe, r->fd, r->buf, len, (__u64)-1);
+		break;
+	case UMK_IO_OP_WRITE:
+		io_uring_prep_write(sqe, r->fd, r->buf, len, (__u64)-1);
+		break;
+	case UMK_IO_OP_READV:
+		io_uring_prep_readv(sqe, r->fd, (const struct iovec *)r->iov,
+				    (unsigned int)r->len, (__u64)-1);
+		break;
+	case UMK_IO_OP_WRITEV:
+		io_uring_prep_writev(sqe, r->fd, (const struct iovec *)r->iov,
+				     (unsigned int)r->len, (__u64)-1);
+		break;
+	case UMK_IO_OP_ACCEPT:
+		io_uring_prep_accept(sqe, r->fd, r->addr,
+				     (socklen_t *)r->addrlen,
+				     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		break;
+	case UMK_IO_OP_CONNECT:
+		io_uring_prep_connect(sqe, r->fd, r->addr, r->addrlen_in);
+		break;
+	case UMK_IO_OP_POLL:
+		io_uring_prep_poll_add(sqe, r->fd, r->events);
+		break;
+	default:
+		umk_panic("io_uring: unknown I/O op %d", r->op);
+	}
+	io_uring_sqe_set_data(sqe, r);
+}
+
+UMK_INTERNAL long umk_arch_io_start(struct umk_io_req *r)
+{
+	struct iouring_cpu *rc = iouring_this_cpu();
+	unsigned long irq = umk_spin_lock_irqsave(&rc->lock);
+
+	iouring_prep(iouring_sqe(rc), r);
+	r->ring = rc;
+	iouring_queued(rc, false);
+	umk_spin_unlock_irqrestore(&rc->lock, irq);
+	return UMK_IO_QUEUED;
+}
+
+UMK_INTERNAL void umk_arch_io_cancel(struct umk_io_req *r)
+{
+	struct iouring_cpu *rc = r->ring;
+	struct io_uring_sqe *sqe;
+	unsigned long irq;
+
+	if (!rc || r->cancelled)
+		return;
+	r->cancelled = 1;
+	irq = umk_spin_lock_irqsave(&rc->lock);
+	sqe = iouring_sqe(rc);
+	io_uring_prep_cancel64(sqe, (__u64)(uintptr_t)r, 0);
+	io_uring_sqe_set_data(sqe, NULL);
+	/* Another CPU's ring may sit in its idle loop: submit it now. */
+	iouring_queued(rc, rc->cpu != umk_smp_processor_id());
+	umk_spin_unlock_irqrestore(&rc->lock, irq);
+}
+
+UMK_INTERNAL int umk_arch_io_register(int fd, unsigned int *flags,
+				      struct umk_arch_io_fd *afd)
+{
+	(void)afd; /* nothing to register: each op names its fd */
+	return umk_host_io_prepare(fd, flags);
+}
+
+/*
+ * Cancel every request on fd in every ring, submitted now: the cancel
+ * finds them by file, so it must run while fd is still open.
+ */
+static void iouring_cancel_fd(int fd)
+{
+	unsigned int c;
+
+	for (c = 0; c < UMK_NR_CPUS; c++) {
+		struct iouring_cpu *rc = &iouring_cpus[c];
+		struct io_uring_sqe *sqe;
+		unsigned long irq;
+
+		if (!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE))
+			continue;
+		irq = umk_spin_lock_irqsave(&rc->lock);
+		sqe = iouring_sqe(rc);
+		io_uring_prep_cancel_fd(sqe, fd, IORING_ASYNC_CANCEL_ALL);
+		io_uring_sqe_set_data(sqe, NULL);
+		iouring_submit_locked(rc);
+		umk_spin_unlock_irqrestore(&rc->lock, irq);
+	}
+}
+
+UMK_INTERNAL int umk_arch_io_close(int fd, struct umk_arch_io_fd *afd,
+				   bool inflight)
+{
+	(void)afd;
+	if (inflight)
+		iouring_cancel_fd(fd);
+	return umk_host_io_close(fd);
+}
+
+UMK_INTERNAL unsigned long long umk_arch_io_host_calls(void)
+{
+	return umk_host_io_calls_total();
+}
+
+UMK_INTERNAL unsigned long long umk_arch_io_submits(void)
+{
+	unsigned long long sum = 0;
+	unsigned int c;
+
+	for (c = 0; c < UMK_NR_CPUS; c++)
+		sum += iouring_cpus[c].submits;
+	return sum;
+}
+
+/* Find out at boot, not at the first request, whether io_uring works. */
+static int iouring_boot(void)
+{
+	iouring_this_cpu();
+	return 0;
+}
+umk_device_initcall(iouring_boot);
