@@ -24,6 +24,9 @@
 #include <umk/irq.h>
 #include "arch/um/host.h"
 #include "arch/um/hostirq.h"
+#ifdef CONFIG_IO_URING
+#include "arch/um/io.h"
+#endif
 
 #define IRQ_BATCH 64
 
@@ -132,8 +135,14 @@ static int irq_wait(int epfd, struct epoll_event *ev,
 UMK_INTERNAL void umk_arch_idle(unsigned long long deadline_ns)
 {
 	struct epoll_event ev[IRQ_BATCH];
-	int n = irq_wait(irq_cpus[umk_smp_processor_id()].epfd, ev, deadline_ns);
+	int n;
 
+#ifdef CONFIG_IO_URING
+	/* Submit the CPU's queued I/O in one batch before sleeping. */
+	if (umk_arch_io_flush(true))
+		return; /* requests completed: tasks may be runnable */
+#endif
+	n = irq_wait(irq_cpus[umk_smp_processor_id()].epfd, ev, deadline_ns);
 	if (n > 0)
 		irq_dispatch(ev, n);
 }
