@@ -31,6 +31,17 @@
 #define UMK_ECONNREFUSED 111
 #define UMK_EINPROGRESS 115
 #define UMK_ENOTSUP 95
+/* Sockets (the I/O layer passes them through from the host). */
+#define UMK_ENOTSOCK 88
+#define UMK_EADDRINUSE 98
+#define UMK_EADDRNOTAVAIL 99
+#define UMK_ENETUNREACH 101
+#define UMK_ECONNABORTED 103
+#define UMK_ECONNRESET 104
+#define UMK_EISCONN 106
+#define UMK_ENOTCONN 107
+#define UMK_EHOSTUNREACH 113
+#define UMK_EALREADY 114
 
 /* Human-readable name of an error number ("ENOMEM"), "E?" if unknown. */
 const char *umk_strerror(int err);
