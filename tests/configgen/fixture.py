@@ -345,3 +345,29 @@ class TreeCase:
     def read(self, path):
         with open(path, encoding="utf-8") as f:
             return f.read()
+
+
+def edit_config(tree, config_path, changes):
+    """Change .config the way a menuconfig session would: set values, then let
+    kconfig-conf --olddefconfig bring the rest in line (as mconf does on save)."""
+    import re
+    with open(config_path, encoding="utf-8") as f:
+        text = f.read()
+    for sym, value in changes.items():
+        pattern = re.compile(rf"^(CONFIG_{sym}=.*|# CONFIG_{sym} is not set)$", re.M)
+        line = f"# CONFIG_{sym} is not set" if value == "n" else f"CONFIG_{sym}={value}"
+        text, n = pattern.subn(line, text)
+        if not n:
+            text += line + "\n"
+    work = tempfile.mkdtemp(prefix="configgen-edit.")
+    try:
+        os.makedirs(os.path.join(work, "include", "config"))
+        cfg = os.path.join(work, ".config")
+        with open(cfg, "w", encoding="utf-8") as f:
+            f.write(text)
+        env = dict(os.environ, srctree=tree, KCONFIG_CONFIG=cfg)
+        subprocess.run(["kconfig-conf", "-s", "--olddefconfig", os.path.join(tree, "Kconfig")],
+                       cwd=work, env=env, check=True, capture_output=True)
+        shutil.copy(cfg, config_path)
+    finally:
+        shutil.rmtree(work)

@@ -425,29 +425,65 @@ static void collect_message(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* Symbols in menu order (as menuconfig and .config show them), each once. */
+static struct symbol **order;
+static int order_len, order_cap;
+
+static int order_has(struct symbol *sym)
+{
+	for (int i = 0; i < order_len; i++)
+		if (order[i] == sym)
+			return 1;
+	return 0;
+}
+
+static void order_add(struct symbol *sym)
+{
+	if (!sym_is_defined(sym) || order_has(sym))
+		return;
+	if (order_len == order_cap) {
+		order_cap = order_cap ? order_cap * 2 : 256;
+		order = realloc(order, order_cap * sizeof(*order));
+		if (!order) {
+			perror("kconfig-dump");
+			exit(2);
+		}
+	}
+	order[order_len++] = sym;
+}
+
+static void order_walk(struct menu *menu)
+{
+	for (; menu; menu = menu->next) {
+		if (menu->sym)
+			order_add(menu->sym);
+		if (menu->list)
+			order_walk(menu->list);
+	}
+}
+
 static void dump(void)
 {
 	struct symbol *sym;
 	int i, first = 1;
 
+	order_walk(rootmenu.list);
+	for_all_symbols(i, sym)
+		order_add(sym);
 	printf("{");
 	json_key("mainmenu");
 	json_string(rootmenu.prompt ? rootmenu.prompt->text : NULL);
 	printf(",\n");
 	json_key("symbols");
 	printf("[\n");
-	for_all_symbols(i, sym) {
-		if (!sym_is_defined(sym))
-			continue;
-		if (!first)
+	for (i = 0; i < order_len; i++) {
+		if (i)
 			printf(",\n");
-		first = 0;
-		json_symbol(sym);
+		json_symbol(order[i]);
 	}
 	printf("],\n");
 	json_key("choices");
 	printf("[\n");
-	first = 1;
 	for_all_symbols(i, sym) {
 		if (!sym_is_choice(sym))
 			continue;

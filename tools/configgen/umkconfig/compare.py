@@ -100,7 +100,9 @@ def load(specs, budgets=None):
     builds = []
     for spec in specs:
         name, path = (spec.split("=", 1) if "=" in spec and not os.path.isdir(spec) else (None, spec))
-        if os.path.isfile(path) and not os.path.isdir(path):
+        if not os.path.exists(path):
+            raise ConfigError(f"{spec}: no such file or directory")
+        if os.path.isfile(path):
             builds.append(report.load_objects([path], name or os.path.basename(path)))
         else:
             builds.append(report.load_build(path, name=name, budgets=budgets))

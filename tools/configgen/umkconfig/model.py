@@ -65,12 +65,8 @@ class Model:
         return {n: s.type for n, s in self.symbols.items()}
 
     def ordered(self):
-        """Symbols sorted by where they are defined (Kconfig order, roughly menu order)."""
-        def key(s):
-            at = s.raw["defined_at"][0] if s.raw["defined_at"] else ":0"
-            f, _, line = at.rpartition(":")
-            return (f, int(line or 0))
-        return sorted(self.symbols.values(), key=key)
+        """Symbols in menu order (kconfig-dump prints them so)."""
+        return list(self.symbols.values())
 
     @classmethod
     def load(cls, config_text=None, build_dir=None, tx=None):

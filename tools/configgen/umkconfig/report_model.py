@@ -114,7 +114,7 @@ def _section_rows(obj, sec, subsystem, file):
         covered_to = end
     rest = sec.size - attributed
     if rest:
-        label = f"[{sec.name}]" if not rows else f"[gaps in {sec.name}]"
+        label = f"[{sec.name}]" if not rows else f"[rest of {sec.name}]"
         rows.append(Row(subsystem, file, label, sec.kind, rest, False, sec.name))
     return rows
 
@@ -204,8 +204,8 @@ class Measurement:
 
 
 def _unnamed_kind(section, label):
-    if label.startswith("[gaps"):
-        return "alignment gaps between symbols"
+    if label.startswith("[rest of"):
+        return "bytes between symbols (alignment, jump tables)"
     if section.startswith(".eh_frame"):
         return "unwind tables (.eh_frame)"
     if ".str" in section:
@@ -262,7 +262,7 @@ def measure_objects(paths, label="objects", names=None):
     size_totals = dict.fromkeys(KINDS, 0)
     for i, path in enumerate(paths):
         for obj in report_elf.read_objects(path):
-            file = names[i] if names else (obj.name if obj.name != path else path)
+            file = names[i] if names else os.path.basename(obj.name)
             sub = subsystem_of(file)
             files.append((file, sub))
             rows += object_rows(obj, file, sub)
