@@ -7,8 +7,9 @@
  *
  * kfree finds the cache of an object from its page (struct umk_page's
  * slab_cache), so it costs a subtraction, a shift and a load more than
- * umk_cache_free. Blocks are 8-byte aligned below 16 bytes, 16-byte
- * aligned from 16 bytes, page aligned above a page.
+ * umk_cache_free. Blocks are 16-byte aligned when the size is 16 or above
+ * 24 (the 24-byte class is 8-byte aligned: no C type of 17 to 24 bytes
+ * needs 16), 8-byte aligned otherwise, page aligned above a page.
  */
 #include <umk/config.h>
 #include <umk/mm.h>

@@ -29,6 +29,18 @@
 
 static UMK_LIST_HEAD(slab_caches);
 static umk_spinlock_t slab_caches_lock = UMK_SPINLOCK_INIT;
+/* Where umk_cache_create gets its caches: cache-line aligned magazines. */
+static struct umk_cache slab_cache_cache;
+
+/*
+ * Walk all caches. Not umk_list_for_each_entry: that forms a umk_cache
+ * pointer from the list head, which is misaligned for the type (UBSan).
+ */
+#define slab_for_each_cache(pos, c)                                     \
+	for (pos = slab_caches.next;                                    \
+	     pos != &slab_caches &&                                     \
+	     ((c) = umk_list_entry(pos, struct umk_cache, cache_node), 1); \
+	     pos = pos->next)
 
 /* The cache lock also masks IRQs: IRQ handlers may allocate. */
 static unsigned long slab_lock(struct umk_cache *c)
@@ -156,11 +168,11 @@ struct umk_cache *umk_cache_create(const char *name, size_t size, size_t align,
 
 	if (flags & ~UMK_CACHE_ZERO)
 		return NULL;
-	c = umk_kmalloc(sizeof(*c));
+	c = umk_slab_alloc_fast(&slab_cache_cache);
 	if (!c)
 		return NULL;
 	if (umk_slab_cache_init(c, name, size, align, flags, ctor)) {
-		umk_kfree(c);
+		umk_slab_free_fast(&slab_cache_cache, c);
 		return NULL;
 	}
 	return c;
@@ -486,7 +498,7 @@ void umk_cache_destroy(struct umk_cache *c)
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
 	umk_list_del(&c->cache_node);
 	umk_spin_unlock_irqrestore(&slab_caches_lock, irqs);
-	umk_kfree(c);
+	umk_slab_free_fast(&slab_cache_cache, c);
 }
 
 UMK_INTERNAL unsigned long umk_slab_active_objects(const struct umk_cache *c)
@@ -514,10 +526,11 @@ int umk_cache_stats(const struct umk_cache *c, struct umk_cache_stats *st)
 UMK_INTERNAL unsigned long umk_slab_total_pages(void)
 {
 	unsigned long irqs, pages = 0;
+	struct umk_list_head *pos;
 	struct umk_cache *c;
 
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
-	umk_list_for_each_entry(c, &slab_caches, cache_node)
+	slab_for_each_cache(pos, c)
 		pages += UMK_READ_ONCE(c->nr_slabs) << c->order;
 	umk_spin_unlock_irqrestore(&slab_caches_lock, irqs);
 	return pages;
@@ -536,11 +549,12 @@ static struct umk_slab_magazine *slab_local_mag(struct umk_cache *c)
 static unsigned long slab_shrink_count(struct umk_shrinker *s)
 {
 	unsigned long irqs, pages = 0;
+	struct umk_list_head *pos;
 	struct umk_cache *c;
 
 	(void)s;
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
-	umk_list_for_each_entry(c, &slab_caches, cache_node)
+	slab_for_each_cache(pos, c)
 		pages += (UMK_READ_ONCE(c->nr_empty) << c->order) +
 			 UMK_READ_ONCE(slab_local_mag(c)->count);
 	umk_spin_unlock_irqrestore(&slab_caches_lock, irqs);
@@ -550,11 +564,12 @@ static unsigned long slab_shrink_count(struct umk_shrinker *s)
 static unsigned long slab_shrink_scan(struct umk_shrinker *s, unsigned long nr)
 {
 	unsigned long irqs, freed = 0;
+	struct umk_list_head *pos;
 	struct umk_cache *c;
 
 	(void)s;
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
-	umk_list_for_each_entry(c, &slab_caches, cache_node) {
+	slab_for_each_cache(pos, c) {
 		freed += umk_cache_shrink(c);
 		if (freed >= nr)
 			break;
@@ -570,5 +585,9 @@ static struct umk_shrinker slab_shrinker = {
 
 UMK_INTERNAL void umk_slab_init(void)
 {
+	if (umk_slab_cache_init(&slab_cache_cache, "umk_cache",
+				sizeof(struct umk_cache), UMK_CACHELINE, 0, NULL))
+		umk_panic("slab: cannot set up the cache of caches");
+	slab_cache_cache.flags |= UMK_SLAB_STATIC;
 	umk_register_shrinker(&slab_shrinker);
 }
