@@ -51,6 +51,7 @@
 #include "arch/um/hostirq.h"
 
 #define IOURING_ENTRIES 256
+#define IOURING_CQ_ENTRIES 8192 /* every blocked task may hold one */
 #define IOURING_BATCH 64 /* submit at once when this many are queued */
 #define IOURING_REAP 32  /* CQEs handed to the core per lock hold */
 
@@ -113,6 +114,12 @@ static unsigned int iouring_reap(struct iouring_cpu *rc)
 	do {
 		irq = umk_spin_lock_irqsave(&rc->lock);
 		n = iouring_take(rc, done, IOURING_REAP);
+		if (n < IOURING_REAP && io_uring_cq_has_overflow(&rc->ring)) {
+			/* The CQ was full: have the host move the rest in. */
+			io_uring_get_events(&rc->ring);
+			umk_host_io_count(1);
+			n += iouring_take(rc, done + n, IOURING_REAP - n);
+		}
 		umk_spin_unlock_irqrestore(&rc->lock, irq);
 		for (i = 0; i < n; i++)
 			umk_io_complete(done[i].req, done[i].res);
@@ -131,11 +138,15 @@ static void iouring_irq(void *data, unsigned int events)
 
 static void iouring_setup(struct iouring_cpu *rc, unsigned int cpu)
 {
+	struct io_uring_params p;
 	int err;
 
 	umk_spin_lock_init(&rc->lock);
 	rc->cpu = cpu;
-	err = io_uring_queue_init(IOURING_ENTRIES, &rc->ring, 0);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = IOURING_CQ_ENTRIES;
+	err = io_uring_queue_init_params(IOURING_ENTRIES, &rc->ring, &p);
 	if (err < 0)
 		umk_panic("io_uring: cannot set up a ring on CPU %u: %s (the "
 			  "host kernel lacks io_uring or forbids it); build "
