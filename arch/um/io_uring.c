@@ -111,6 +111,8 @@ static unsigned int iouring_reap(struct iouring_cpu *rc)
 	unsigned int n, i, total = 0;
 	unsigned long irq;
 
+	if (!io_uring_cq_ready(&rc->ring) && !io_uring_cq_has_overflow(&rc->ring))
+		return 0;
 	do {
 		irq = umk_spin_lock_irqsave(&rc->lock);
 		n = iouring_take(rc, done, IOURING_REAP);
@@ -227,13 +229,18 @@ UMK_INTERNAL bool umk_arch_io_flush(bool idle)
 
 	if (idle && !__atomic_load_n(&iouring_batching, __ATOMIC_RELAXED))
 		__atomic_store_n(&iouring_batching, true, __ATOMIC_RELAXED);
-	if (!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE) ||
-	    !UMK_READ_ONCE(rc->pending))
+	if (!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE))
 		return false;
-	irq = umk_spin_lock_irqsave(&rc->lock);
-	iouring_submit_locked(rc);
-	umk_spin_unlock_irqrestore(&rc->lock, irq);
-	/* Inline completions are in the CQ now: hand them over directly. */
+	if (UMK_READ_ONCE(rc->pending)) {
+		irq = umk_spin_lock_irqsave(&rc->lock);
+		iouring_submit_locked(rc);
+		umk_spin_unlock_irqrestore(&rc->lock, irq);
+	}
+	/*
+	 * Inline completions, and those the host posted while it had us
+	 * out of epoll_wait, are in the CQ now: hand them over directly
+	 * (shared memory, no system call) instead of via the eventfd IRQ.
+	 */
 	return iouring_reap(rc) != 0;
 }
 
