@@ -9,6 +9,7 @@
 #include <umk/ktest.h>
 #include <umk/sched.h>
 #include <umk/string.h>
+#include <umk/sync.h>
 #include <umk/task.h>
 #include "arch/um/arch.h"
 #include "core/task.h"
@@ -333,37 +334,46 @@ static void sp_inside_task_stack(struct umk_ktest *t)
 	UMK_EXPECT_TRUE(t, sw_in_own_stack());
 }
 
-/* A task parked in the scheduler has a backtrace from its saved context. */
-static volatile int sw_parked_go;
+/*
+ * A task asleep has a backtrace from its saved context. tests/gdb/ stops
+ * in umk_arch_backtrace() here to look at the task "parked" with gdb.
+ */
+static struct umk_completion sw_parked_go;
 
-static int sw_parked(void *arg)
+static UMK_NOINLINE int sw_parked(void *arg)
 {
 	(void)arg;
-	while (!sw_parked_go)
-		umk_yield();
-	return 0;
+	umk_wait_for_completion(&sw_parked_go);
+	return 7;
 }
 
 static void backtrace_of_parked_task(struct umk_ktest *t)
 {
 	struct umk_task *p;
 	unsigned long pcs[16];
-	int n, code;
+	int i, n, code = 0;
 
-	sw_parked_go = 0;
+	umk_completion_init(&sw_parked_go);
 	p = umk_task_create(sw_parked, NULL, "parked");
 	UMK_ASSERT_NOT_NULL(t, p);
-	umk_yield();
-	umk_yield();
+	for (i = 0; i < 100000 && umk_task_state(p) != UMK_TASK_SLEEPING; i++)
+		umk_yield();
+	UMK_ASSERT_EQ(t, umk_task_state(p), UMK_TASK_SLEEPING);
+	/* On SMP it may still be finishing its switch on another CPU. */
+	for (i = 0; i < 100; i++)
+		umk_yield();
 	n = umk_arch_backtrace(p, pcs, 16);
 	UMK_EXPECT_GE(t, n, 1);
 	if (n >= 1)
 		UMK_EXPECT_NE(t, pcs[0], 0);
 #ifdef CONFIG_BACKTRACE
+	/* The wait goes through several frames below sw_parked. */
+	UMK_EXPECT_GE(t, n, 3);
 	UMK_EXPECT_GE(t, umk_arch_backtrace(NULL, pcs, 16), 1);
 #endif
-	sw_parked_go = 1;
+	umk_complete(&sw_parked_go);
 	UMK_EXPECT_EQ(t, umk_task_join(p, &code), 0);
+	UMK_EXPECT_EQ(t, code, 7);
 }
 
 static const struct umk_ktest_case arch_switch_cases[] = {
