@@ -4,7 +4,9 @@
 # Usage: stack_overflow.sh BUILD_DIR [SRCTREE]
 set -u
 boot="$1/umk-boot"
-out=$("$boot" --selftest=arch_stack --selftest-crash=stack-overflow 2>&1)
+# Cross builds (cmake/aarch64-linux-gnu.cmake) run it under qemu-user.
+emu=${UMK_EMULATOR:-}
+out=$($emu "$boot" --selftest=arch_stack --selftest-crash=stack-overflow 2>&1)
 status=$?
 echo "$out"
 if [ "$status" -eq 0 ]; then
