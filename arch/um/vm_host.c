@@ -1,0 +1,188 @@
+/*
+ * Host mechanics of virtual memory (CONFIG_VM), as User-Mode Linux does
+ * them inside one host process:
+ *
+ *   - an arena of host address space is reserved once (PROT_NONE,
+ *     MAP_NORESERVE: no host memory, every touch faults);
+ *   - a virtual page is mapped by mmap(MAP_SHARED | MAP_FIXED) of the
+ *     physical-memory memfd at the physical page's offset, so two virtual
+ *     pages can share one physical page (copy-on-write) without copying;
+ *   - unmapping puts the reserved PROT_NONE mapping back.
+ *
+ * Address spaces and switching: all host threads (CPUs) share one host
+ * address space, so two CPUs may run tasks of two different mms at the
+ * same moment. Remapping on switch cannot work then, so every mm owns a
+ * disjoint window of the arena and a switch needs no host work at all; a
+ * fault is charged to the mm whose window holds the address.
+ *
+ * Faults: a SIGSEGV inside the arena is handled here and passed to
+ * umk_vm_handle_fault(); anything else goes on to the handler that was
+ * installed before (arch/um/fault.c: stack overflows, crashes). This is a
+ * handler of its own rather than umk_arch_fault_hook because delivering a
+ * fault to a task needs the signal context: the task is resumed in
+ * umk_vm_fault_deliver() by rewriting pc and sp, the way Go's asynchronous
+ * preemption injects a call, and sigreturn then unblocks SIGSEGV as usual
+ * (a longjmp out of the handler would leave it blocked).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#if defined(__aarch64__)
+#include <asm/sigcontext.h>
+#endif
+
+#include <umk/errno.h>
+#include <umk/vm.h>
+#include "arch/um/arch.h"
+#include "arch/um/vm_host.h"
+
+static unsigned long vm_host_lo, vm_host_hi; /* the arena */
+static struct sigaction vm_host_prev;         /* the handler we chain to */
+
+static int vm_host_prot(int prot)
+{
+	int p = PROT_NONE;
+
+	if (prot & UMK_PROT_READ)
+		p |= PROT_READ;
+	if (prot & UMK_PROT_WRITE)
+		p |= PROT_WRITE | PROT_READ;
+	if (prot & UMK_PROT_EXEC)
+		p |= PROT_EXEC;
+	return p;
+}
+
+UMK_INTERNAL int umk_arch_vm_map(unsigned long va, unsigned long phys,
+				 unsigned long len, int prot)
+{
+	void *p = mmap((void *)va, len, vm_host_prot(prot),
+		       MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+		       umk_arch_phys_fd(), (off_t)phys);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+UMK_INTERNAL int umk_arch_vm_protect(unsigned long va, unsigned long len,
+				     int prot)
+{
+	return mprotect((void *)va, len, vm_host_prot(prot)) ? -errno : 0;
+}
+
+UMK_INTERNAL int umk_arch_vm_unmap(unsigned long va, unsigned long len)
+{
+	void *p = mmap((void *)va, len, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		       -1, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+/* 1 for a write, 0 for a read, -1 if the host does not tell. */
+static int vm_host_fault_is_write(const ucontext_t *uc)
+{
+#if defined(__x86_64__)
+	return (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0; /* PF_WRITE */
+#elif defined(__aarch64__)
+	const struct _aarch64_ctx *h = (const void *)uc->uc_mcontext.__reserved;
+
+	while (h->magic) {
+		if (h->magic == ESR_MAGIC) {
+			uint64_t esr = ((const struct esr_context *)h)->esr;
+			unsigned int ec = (unsigned int)(esr >> 26) & 0x3f;
+
+			if (ec == 0x24 || ec == 0x25) /* data abort */
+				return (esr >> 6) & 1;  /* WnR */
+			return 0;
+		}
+		h = (const void *)((const char *)h + h->size);
+	}
+	return -1;
+#else
+	(void)uc;
+	return -1;
+#endif
+}
+
+/*
+ * Resume the task in umk_vm_fault_deliver(), as if it had called it from
+ * the faulting instruction: below the red zone, with the stack aligned as
+ * at a function's entry.
+ */
+static void vm_host_redirect(ucontext_t *uc)
+{
+	unsigned long fn = (unsigned long)umk_vm_fault_deliver;
+#if defined(__x86_64__)
+	unsigned long sp = (unsigned long)uc->uc_mcontext.gregs[REG_RSP];
+
+	sp = ((sp - 128) & ~15UL) - 8; /* as after a call's push */
+	uc->uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)fn;
+#elif defined(__aarch64__)
+	unsigned long sp = uc->uc_mcontext.sp;
+
+	uc->uc_mcontext.sp = (sp - 128) & ~15UL;
+	uc->uc_mcontext.pc = fn;
+#else
+#error "vm_host: no fault redirection for this architecture"
+#endif
+}
+
+static void vm_host_chain(int sig, siginfo_t *si, void *uc)
+{
+	if (vm_host_prev.sa_flags & SA_SIGINFO) {
+		vm_host_prev.sa_sigaction(sig, si, uc);
+	} else if (vm_host_prev.sa_handler != SIG_DFL &&
+		   vm_host_prev.sa_handler != SIG_IGN) {
+		vm_host_prev.sa_handler(sig);
+	} else {
+		/* The access faults again and the default action ends us. */
+		signal(sig, SIG_DFL);
+	}
+}
+
+static void vm_host_sigsegv(int sig, siginfo_t *si, void *ucv)
+{
+	unsigned long addr = (unsigned long)si->si_addr;
+	int saved_errno = errno;
+	int r = UMK_VM_FAULT_KERNEL;
+
+	if (addr - vm_host_lo < vm_host_hi - vm_host_lo)
+		r = umk_vm_handle_fault(addr, vm_host_fault_is_write(ucv));
+	if (r == UMK_VM_FAULT_DELIVER)
+		vm_host_redirect(ucv);
+	else if (r != UMK_VM_FAULT_RETRY)
+		vm_host_chain(sig, si, ucv);
+	errno = saved_errno;
+}
+
+static int vm_host_install(void)
+{
+	struct sigaction sa;
+
+	__builtin_memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = vm_host_sigsegv;
+	/* On the alternate stack like arch/um/fault.c's handler; all host
+	 * signals blocked so no IRQ or preemption runs inside a fault. */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigfillset(&sa.sa_mask);
+	return sigaction(SIGSEGV, &sa, &vm_host_prev) ? -errno : 0;
+}
+
+UMK_INTERNAL void *umk_arch_vm_reserve(unsigned long size)
+{
+	void *p = mmap(NULL, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	vm_host_lo = (unsigned long)p;
+	vm_host_hi = vm_host_lo + size;
+	if (vm_host_install()) {
+		munmap(p, size);
+		vm_host_lo = vm_host_hi = 0;
+		return NULL;
+	}
+	return p;
+}
