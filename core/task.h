@@ -16,6 +16,8 @@ struct umk_mm;
 #define UMK_TASK_DETACHED 0x1 /* reap on exit */
 #define UMK_TASK_JOINED 0x2   /* someone is in umk_task_join */
 #define UMK_TASK_KTHREAD 0x4  /* idle or other kernel-internal task */
+#define UMK_TASK_GONE 0x8     /* dead and switched away from: may be freed */
+/* flags above and exit_code are protected by exit_wq.lock */
 
 struct umk_task {
 	struct umk_arch_context ctx; /* saved registers (first: asm offset 0) */
@@ -43,6 +45,9 @@ struct umk_task {
 	struct umk_mm *mm;                 /* owned by optional/vm; NULL: kernel */
 	void *ktest;                       /* the test case it runs, if any */
 };
+
+/* Every task until it is freed, linked by all_node (read by tools/gdb). */
+extern struct umk_list_head umk_task_list;
 
 static inline struct umk_task *umk_current_task(void)
 {

@@ -6,6 +6,7 @@
 #ifndef UMK_INIT_H
 #define UMK_INIT_H
 
+#include <umk/config.h>
 #include <umk/compiler.h>
 
 typedef int (*umk_initcall_t)(void);
@@ -37,7 +38,15 @@ int umk_main(int argc, char **argv);
 /* Halt the kernel cleanly from any task: the host process exits with status. */
 void umk_halt(int status) UMK_NORETURN;
 
-/* The kernel command line as given to the host process (after options). */
+#ifdef CONFIG_IKCONFIG
+/* The CONFIG_ lines this core was built with (CONFIG_IKCONFIG only). */
+const char *umk_config_text(void);
+#endif
+
+/*
+ * The kernel command line as given to the host process: "mem" -> "64M"
+ * for mem=64M, "selftest" -> "" for --selftest, NULL when absent.
+ */
 const char *umk_cmdline_get(const char *key); /* "mem" -> "64M" or NULL */
 
 #endif

@@ -17,8 +17,11 @@
 /*
  * Log a message at a level. Every message goes to the ring buffer; those
  * below the console level (loglevel=) are also written to the console.
- * Callable from tasks and IRQ context. Formats: %d %i %u %x %X %p %s %c %%
- * with l/ll/z length modifiers, '-', '0' flags and a width.
+ * Callable from tasks and IRQ context. Formats: %d %i %u %x %X %o %p %s
+ * %c %% with hh/h/l/ll/z/t/j length modifiers, '-' '0' '+' ' ' '#' flags,
+ * a width and a precision (digits for integers, bytes for %s), either
+ * of them '*'. A message is stored as one line "[sec.usec] text\n" (a
+ * newline is added if missing); at most 511 bytes, the rest is cut.
  */
 void umk_printk(int level, const char *fmt, ...) UMK_PRINTF(2, 3);
 void umk_vprintk(int level, const char *fmt, va_list ap);
@@ -31,6 +34,14 @@ void umk_vprintk(int level, const char *fmt, va_list ap);
 size_t umk_dmesg(char *buf, size_t len);
 void umk_set_loglevel(int level);
 int umk_get_loglevel(void);
+
+/*
+ * Format and write straight to the console, bypassing levels, timestamps
+ * and the ring buffer: for program output such as the test runner's.
+ * At most 511 bytes per call.
+ */
+void umk_console_printf(const char *fmt, ...) UMK_PRINTF(1, 2);
+void umk_console_vprintf(const char *fmt, va_list ap);
 
 /* Bounded formatting into a buffer; returns the length it would have had. */
 int umk_snprintf(char *buf, size_t size, const char *fmt, ...) UMK_PRINTF(3, 4);

@@ -26,8 +26,15 @@ typedef int (*umk_task_fn)(void *arg);
  * code. Returns NULL when memory or stacks run out. Task context only.
  */
 struct umk_task *umk_task_create(umk_task_fn fn, void *arg, const char *name);
-/* Wait for t to exit and reap it; returns its exit code in *code. */
+/*
+ * Wait for t to exit and reap it; stores its exit code in *code (if code
+ * is not NULL). Returns 0, -UMK_EINVAL if t is detached or already being
+ * joined, -UMK_EDEADLK for the caller itself. Task context only.
+ */
 int umk_task_join(struct umk_task *t, int *code);
+/* The same, giving up after timeout_ns (<0: never) with -UMK_ETIMEDOUT;
+ * t then stays joinable. */
+int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns);
 /* Let t be reaped as soon as it exits; it may no longer be joined. */
 void umk_task_detach(struct umk_task *t);
 /* End the calling task with an exit code. */
@@ -45,10 +52,14 @@ const char *umk_task_state_name(enum umk_task_state s);
 void umk_task_set_data(struct umk_task *t, void *data);
 void *umk_task_get_data(const struct umk_task *t);
 
-/* Number of tasks that exist (any state but reaped). */
+/* Number of tasks that exist (any state but reaped), idle tasks included. */
 unsigned int umk_nr_tasks(void);
 
-/* Walk all tasks (for debuggers and statistics); fn returns non-zero to stop. */
+/*
+ * Walk all tasks (for debuggers and statistics); fn returns non-zero to
+ * stop. fn runs with the task list locked: it must not sleep, create or
+ * reap tasks.
+ */
 void umk_task_for_each(int (*fn)(struct umk_task *t, void *arg), void *arg);
 
 #endif

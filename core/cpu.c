@@ -1,0 +1,67 @@
+/*
+ * CPUs: the per-CPU state array, bring-up of a CPU on its host thread and
+ * the idle loop, which is where a CPU waits for work: the "idle
+ * instruction" is a blocking wait in the host until the next event.
+ */
+#include <umk/cpu.h>
+#include <umk/irq.h>
+#include <umk/printk.h>
+#include <umk/sched.h>
+#include "core/cpu.h"
+#include "core/task.h"
+#include "core/timer.h"
+
+struct umk_cpu umk_cpus[UMK_NR_CPUS];
+#ifdef CONFIG_SMP
+__thread struct umk_cpu *umk_cpu_self;
+#endif
+static unsigned int cpu_nr_online;
+
+UMK_INTERNAL void umk_cpu_setup(unsigned int id)
+{
+	struct umk_cpu *cpu;
+
+	if (id >= UMK_NR_CPUS)
+		umk_arch_halt(2); /* no console or panic state to speak of yet */
+	cpu = &umk_cpus[id];
+#ifdef CONFIG_SMP
+	umk_cpu_self = cpu;
+#endif
+	cpu->id = id;
+	cpu->irqs_off = 0;
+	cpu->in_irq = 0;
+	cpu->now_ns = umk_arch_clock_read();
+	umk_timer_cpu_init(id);
+	cpu->idle = cpu->curr = umk_idle_task_create(id);
+	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&cpu_nr_online, 1, __ATOMIC_RELAXED);
+}
+
+UMK_INTERNAL unsigned int umk_cpus_online(void)
+{
+	return __atomic_load_n(&cpu_nr_online, __ATOMIC_RELAXED);
+}
+
+/*
+ * Wake-ups that arrive between the umk_sched_has_runnable() check and
+ * the host wait are not lost: on this CPU they come from IRQs, which the
+ * host wait itself dispatches; from another CPU they come with a kick
+ * (UMK_IRQ_KICK), an event the host wait returns for at once.
+ */
+UMK_INTERNAL void umk_cpu_idle_loop(void)
+{
+	for (;;) {
+		unsigned long flags;
+
+		umk_clock_refresh();
+		flags = umk_irq_enter();
+		umk_timer_run();
+		umk_irq_exit(flags);
+		if (umk_sched_has_runnable()) {
+			umk_schedule();
+			continue;
+		}
+		/* The clock event is programmed for the next timer. */
+		umk_arch_idle(0);
+	}
+}
