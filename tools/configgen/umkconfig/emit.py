@@ -132,7 +132,7 @@ def emit(build_dir, tx=None):
     generated = {"generated/autoconf.h": generate.autoconf_h(config, model.types()),
                  "generated/ikconfig.h": generate.ikconfig_h(text)}
     _, sources = generate.sources_cmake(config, generate.srcarch())
-    amalg = Amalgamator(src, generated)
+    amalg = Amalgamator(src, generated, config)
     header = build_header(amalg, src, cfg_shown)
     source = build_source(amalg, src, sources, generated, cfg_shown, _summary(config))
     return header, source

@@ -1,0 +1,99 @@
+"""menuconfig driven for real: kconfig-mconf under tmux, keys sent, .config checked."""
+import os
+import shlex
+import shutil
+import subprocess
+import time
+import unittest
+
+from fixture import CONFIGGEN, PYTHON, TreeCase, prebuilt_helper
+
+
+@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed (apt-get install tmux)")
+@unittest.skipUnless(shutil.which("kconfig-mconf"), "kconfig-mconf is not installed (apt-get install kconfig-frontends)")
+class Menuconfig(TreeCase, unittest.TestCase):
+    def setUp(self):
+        super().setUp()
+        # A private tmux server: nothing of the user's is touched.
+        self.socket = f"configgen-test-{os.getpid()}"
+        self.done = os.path.join(self.tmp, "mconf.done")
+        self.addCleanup(self.tmux, "kill-server", check=False)
+
+    def tmux(self, *args, check=True):
+        return subprocess.run(["tmux", "-L", self.socket] + list(args), capture_output=True, text=True,
+                              check=check)
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "mconf").stdout
+
+    def wait_for(self, text, timeout=15):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        self.fail(f"menuconfig never showed {text!r}; screen was:\n{self.screen()}")
+
+    def keys(self, *keys):
+        self.tmux("send-keys", "-t", "mconf", *keys)
+
+    def start_menuconfig(self):
+        env = {"UMK_SRCTREE": self.tree, "UMK_KCONFIG_DUMP": prebuilt_helper(), "TERM": "xterm",
+               "ESCDELAY": "25"}
+        cmd = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        cmd = (f"env {cmd} {PYTHON} {CONFIGGEN} menuconfig -O {shlex.quote(self.build)}; "
+               f"echo $? > {shlex.quote(self.done)}")
+        self.tmux("new-session", "-d", "-s", "mconf", "-x", "100", "-y", "35", cmd)
+
+    def save_and_exit(self):
+        for _ in range(6):
+            if "Do you wish to save your new configuration?" in self.screen():
+                break
+            self.keys("Escape", "Escape")
+            time.sleep(0.5)
+        self.wait_for("Do you wish to save your new configuration?")
+        self.keys("Enter")  # < Yes >
+        deadline = time.monotonic() + 15
+        while not os.path.exists(self.done) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with open(self.done) as f:
+            self.assertEqual(f.read().strip(), "0")
+
+    def test_toggle_symbol_found_by_search(self):
+        p = self.configgen("defconfig", "server", "-O", self.build)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        cfg = os.path.join(self.build, ".config")
+        self.assertIn("CONFIG_SCHED_STATS=y\n", self.read(cfg))
+
+        self.start_menuconfig()
+        self.wait_for("Scheduler  --->")
+        self.keys("/")
+        self.wait_for("Search Configuration Parameter")
+        self.keys("SCHED_STATS", "Enter")
+        self.wait_for("Symbol: SCHED_STATS [=y]")
+        self.keys("1")  # jump to the first search result
+        self.wait_for("[*]   Statistics")
+        self.keys("n")
+        self.wait_for("[ ]   Statistics")
+        self.save_and_exit()
+
+        text = self.read(cfg)
+        self.assertIn("# CONFIG_SCHED_STATS is not set\n", text)
+        self.assertIn("CONFIG_SMP=y\n", text)
+
+        # The edit survives re-running defconfig on the same profile.
+        p = self.configgen("defconfig", "server", "-O", self.build)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("# CONFIG_SCHED_STATS is not set\n", self.read(cfg))
+        self.assertIn("kept 1 menuconfig edit(s) on top of the inputs: SCHED_STATS=n", p.stderr)
+
+    def test_missing_config(self):
+        p = self.configgen("menuconfig", "-O", self.build)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, f"configgen menuconfig: error: {self.build}/.config: no such file "
+                                   "(run configgen defconfig first)\n")
+
+
+if __name__ == "__main__":
+    unittest.main()
