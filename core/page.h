@@ -36,7 +36,11 @@ struct umk_page {
 	struct umk_cache *slab_cache; /* every page of a slab: its cache */
 	void *freelist;               /* slab head: first free object */
 	unsigned long private_data;   /* free for the block's owner (vm) */
+	void *mapping;                /* free for the block's owner (vm) */
 };
+
+/* A power of two: virt_to_page is a shift, and one page fits one line. */
+UMK_STATIC_ASSERT(sizeof(struct umk_page) == 64, "struct umk_page size");
 
 /*
  * The mem_map starts at the base of physical memory, so it is also the

@@ -159,6 +159,7 @@ static void buddy_free_block(struct umk_page *p, unsigned int order)
 	buddy_check_free(p, order);
 	p->refcount = 0;
 	p->private_data = 0;
+	p->mapping = NULL;
 	buddy_give(umk_page_to_pfn(p), order);
 	umk_spin_unlock_irqrestore(&buddy_lock, flags);
 }
