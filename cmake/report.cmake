@@ -1,0 +1,28 @@
+# Size and feature reports for this build directory (docs/reports.md).
+#
+#   cmake --build B --target report   prints the report, writes B/report.html
+#                                     and B/report.json
+# ctest: report.reconcile (rows == totals == `size`), report.budget (the
+# profile's budget in profiles/budgets.json; skipped when none applies).
+add_custom_target(report
+  COMMAND ${UMK_CONFIGGEN} report -O ${CMAKE_BINARY_DIR}
+  COMMAND ${UMK_CONFIGGEN} report -O ${CMAKE_BINARY_DIR} --format html
+          -o ${CMAKE_BINARY_DIR}/report.html
+  COMMAND ${UMK_CONFIGGEN} report -O ${CMAKE_BINARY_DIR} --format json --by symbol
+          -o ${CMAKE_BINARY_DIR}/report.json
+  COMMAND ${CMAKE_COMMAND} -E echo "HTML report: ${CMAKE_BINARY_DIR}/report.html"
+  USES_TERMINAL
+  COMMENT "Size and feature report of ${CMAKE_BINARY_DIR}")
+# Measure the amalgamation too: it is umk.c compiled with the profile's flags.
+foreach(dep umk umk-amalg)
+  if(TARGET ${dep})
+    add_dependencies(report ${dep})
+  endif()
+endforeach()
+
+add_test(NAME report.reconcile
+  COMMAND ${UMK_CONFIGGEN} report -O ${CMAKE_BINARY_DIR} --by symbol -o /dev/null)
+add_test(NAME report.budget
+  COMMAND ${UMK_CONFIGGEN} report -O ${CMAKE_BINARY_DIR} --check-budget -o /dev/null)
+set_tests_properties(report.budget PROPERTIES SKIP_RETURN_CODE 77)
+set_tests_properties(report.reconcile report.budget PROPERTIES LABELS "report" TIMEOUT 120)

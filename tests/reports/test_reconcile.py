@@ -1,0 +1,134 @@
+"""Every byte `size` counts is in exactly one row, at every level of detail."""
+import json
+import os
+import subprocess
+import unittest
+
+import support
+from umkconfig import report, report_model
+
+KINDS = ("text", "data", "bss")
+
+
+def row_sums(rows):
+    return {k: sum(r[k] for r in rows) for k in KINDS}
+
+
+class ReconcileMixin:
+    """Checks shared by synthetic and real builds; self.build is a build directory."""
+
+    def doc(self, by="symbol"):
+        p = support.configgen("report", "-O", self.build, "--by", by, "--format", "json",
+                              "--budgets", "/nonexistent/budgets.json", check=0)
+        return json.loads(p.stdout)
+
+    def test_rows_sum_to_totals_and_size(self):
+        d = self.doc()
+        want = support.size_totals(os.path.join(self.build, "libumk.a"))
+        self.assertEqual(d["total"], want, "section totals differ from `size -t libumk.a`")
+        self.assertEqual({k: d["size_check"][k] for k in KINDS}, want)
+        self.assertTrue(d["size_check"]["ok"])
+        for level in ("subsystems", "files", "symbols"):
+            self.assertEqual(row_sums(d[level]), want, f"{level} rows do not add up to `size`")
+
+    def test_unnamed_bytes_are_rows(self):
+        d = self.doc()
+        unnamed = [s for s in d["symbols"] if not s["named"]]
+        self.assertEqual(sum(s["text"] + s["data"] + s["bss"] for s in unnamed),
+                         d["unnamed"]["total"])
+        self.assertEqual(sum(d["unnamed"]["by_kind"].values()), d["unnamed"]["total"])
+        self.assertEqual(sum(f["unnamed"] for f in d["files"]), d["unnamed"]["total"])
+
+    def test_each_archive_member_matches_size(self):
+        """Per object, the file rows equal what `size` says of that archive member."""
+        archive = os.path.join(self.build, "libumk.a")
+        out = subprocess.run(["size", archive], capture_output=True, text=True, check=True).stdout
+        members = [line.split() for line in out.splitlines()[1:] if line.strip()]
+        d = self.doc("file")
+        self.assertEqual(len(members), len(d["files"]))
+        for m, f in zip(members, d["files"]):
+            self.assertEqual([int(m[0]), int(m[1]), int(m[2])], [f["text"], f["data"], f["bss"]],
+                             f"{f['name']} vs {m[5:]}")
+            self.assertEqual(m[5], os.path.basename(f["name"]) + ".o", "member mapped to the wrong source")
+
+
+class SyntheticBuild(ReconcileMixin, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = support.TempDir()
+        cls.build = support.make_build(os.path.join(cls.tmp.path, "tiny"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_same_base_name_maps_by_order(self):
+        d = self.doc("file")
+        names = [f["name"] for f in d["files"]]
+        self.assertEqual(names, support.OBJ + support.HOST)
+        subs = {f["name"]: f["subsystem"] for f in d["files"]}
+        self.assertEqual(subs["core/irq.c"], "core/irq")
+        self.assertEqual(subs["arch/um/irq.c"], "arch/um")
+
+    def test_symbols_have_nm_sizes(self):
+        d = self.doc()
+        nm = support.nm_sizes(os.path.join(self.build, "libumk.a"))
+        named = {s["name"]: s["text"] + s["data"] + s["bss"] for s in d["symbols"] if s["named"]}
+        for name in ("umk_task_get", "task_table", "buddy_free_lists", "umk_ktest_banner"):
+            self.assertEqual(named[name], nm[name], name)
+
+    def test_stub_variant_shown(self):
+        d = self.doc("subsystem")
+        sched = next(s for s in d["subsystems"] if s["name"] == "optional/sched")
+        self.assertEqual(sched["variant"], "stub")
+
+    def test_text_output_has_unattributed_rows(self):
+        p = support.configgen("report", "-O", self.build, "--by", "symbol", check=0)
+        self.assertIn("[.eh_frame]", p.stdout)
+        self.assertIn("reconciled to the byte", p.stdout)
+
+    def test_amalgamation_object_mapped_to_subsystems(self):
+        """A one-TU build of all sources: its symbols are attributed by name; totals still add up."""
+        tmp = support.TempDir()
+        try:
+            body = "\n".join(support.dedent(support.SOURCES[s]) for s in support.OBJ + support.HOST)
+            obj = os.path.join(self.build, "CMakeFiles", "umk-amalg.dir", "amalgamation", "umk.c.o")
+            support.compile_c(body, obj)
+            d = self.doc("subsystem")
+            a = d["amalgamation"]
+            self.assertIsNotNone(a)
+            self.assertEqual(a["total"], support.size_totals(obj))
+            self.assertEqual(row_sums(a["subsystems"]), a["total"])
+            names = {s["name"] for s in a["subsystems"]}
+            self.assertIn("core/memory", names)
+            self.assertIn(report_model.AMALG_UNMAPPED, names)  # .eh_frame, strings
+        finally:
+            os.remove(obj)
+            tmp.cleanup()
+
+    def test_missing_build_is_an_error(self):
+        p = support.configgen("report", "-O", os.path.join(self.tmp.path, "nope"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("libumk.a: no such file", p.stderr)
+
+
+@unittest.skipUnless(os.environ.get("UMK_REPORT_BUILD"),
+                     "no real build given (ctest sets UMK_REPORT_BUILD to its build directory)")
+class RealBuild(ReconcileMixin, unittest.TestCase):
+    build = os.environ.get("UMK_REPORT_BUILD", "")
+
+    def test_every_source_is_a_member(self):
+        d = self.doc("file")
+        self.assertEqual([f["name"] for f in d["files"]],
+                         report_model.build_sources(self.build))
+
+    def test_features_match_config(self):
+        d = self.doc("subsystem")
+        from umkconfig import dotconfig
+        cfg = dotconfig.values(os.path.join(self.build, ".config"))
+        self.assertEqual(d["features"], {k: v for k, v in cfg.items() if v not in ("n", "")})
+        self.assertIsNotNone(report)
+
+
+if __name__ == "__main__":
+    unittest.main()
