@@ -1,0 +1,40 @@
+/*
+ * Asynchronous preemption by host timer signals (CONFIG_PREEMPT): the
+ * arch half (arch/um/preempt.c, preempt_$(SRCARCH).S) and the calls it
+ * makes into the scheduler (optional/sched/tick.c).
+ */
+#ifndef UMK_ARCH_UM_PREEMPT_H
+#define UMK_ARCH_UM_PREEMPT_H
+
+#include <umk/compiler.h>
+
+/*
+ * On cpu's own host thread: create its timer, aimed at this thread.
+ * Returns false when preemption cannot work in this build or host (for
+ * instance under ThreadSanitizer, which defers signal handlers and so
+ * cannot redirect the interrupted context); tasks then switch only at
+ * scheduling points.
+ */
+UMK_INTERNAL bool umk_arch_preempt_cpu_init(unsigned int cpu);
+/* Deliver the preemption signal to cpu every period_ns; 0 stops it. */
+UMK_INTERNAL void umk_arch_preempt_timer(unsigned int cpu,
+					 unsigned long long period_ns);
+/* Deliver it once, now (a resched IPI). */
+UMK_INTERNAL void umk_arch_preempt_kick(unsigned int cpu);
+/* Whether preemption signals work (after cpu_init on CPU 0). */
+UMK_INTERNAL bool umk_arch_preempt_available(void);
+
+/* ---- Calls into the scheduler ---- */
+#define UMK_SCHED_TICK_IGNORE 0  /* leave the task alone */
+#define UMK_SCHED_TICK_PREEMPT 1 /* redirect it to the trampoline */
+/*
+ * From the signal handler: pc_preemptible says the task was interrupted
+ * in code that may be left mid-way (not in libc, not in the trampoline,
+ * on a task stack with room). Async-signal-safe: it only reads state and
+ * sets need_resched.
+ */
+UMK_INTERNAL int umk_sched_tick(bool pc_preemptible);
+/* From the trampoline, in task context, all registers saved. */
+UMK_INTERNAL void umk_sched_preempt_irq(void);
+
+#endif

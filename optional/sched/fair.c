@@ -1,0 +1,225 @@
+/*
+ * The fair class: CPU time shared in proportion to weights derived from
+ * nice (-20..19, Linux's table: each step is about 10% of CPU), by
+ * virtual run time. A task's vruntime grows by its run time scaled by
+ * NICE_0_WEIGHT / weight; the task with the smallest vruntime runs next.
+ *
+ * Latency is bounded: a waking task is placed no further back than half a
+ * time slice before the queue's min_vruntime (it cannot hoard credit by
+ * sleeping), so it waits at most about nr_running slices.
+ *
+ * The queue is a pairing heap: O(1) insert, O(log n) amortised removal of
+ * the minimum or of any node, and a few dozen lines.
+ */
+#include "optional/sched/sched.h"
+
+static const unsigned int fair_nice_weight[40] = {
+	/* -20 */ 88761, 71755, 56483, 46273, 36291,
+	/* -15 */ 29154, 23254, 18705, 14949, 11916,
+	/* -10 */ 9548,  7620,  6100,  4904,  3906,
+	/*  -5 */ 3121,  2501,  1991,  1586,  1277,
+	/*   0 */ 1024,  820,   655,   526,   423,
+	/*   5 */ 335,   272,   215,   172,   137,
+	/*  10 */ 110,   87,    70,    56,    45,
+	/*  15 */ 36,    29,    23,    18,    15,
+};
+
+/* A finished wake-up must beat the running task by this much to preempt. */
+#define FAIR_WAKEUP_GRAN_NS (UMK_SCHED_SLICE_NS / 4)
+
+typedef struct umk_sched_heap_node fair_node;
+
+static long long fair_key(const fair_node *n)
+{
+	return umk_container_of(n, struct umk_sched_entity, heap_node)->vruntime;
+}
+
+/* Join two heap roots; ties keep the older root first (FIFO-ish). */
+static fair_node *fair_meld(fair_node *a, fair_node *b)
+{
+	fair_node *t;
+
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	if (fair_key(b) < fair_key(a)) {
+		t = a;
+		a = b;
+		b = t;
+	}
+	b->next = a->child;
+	if (a->child)
+		a->child->prev = b;
+	b->prev = a;
+	a->child = b;
+	return a;
+}
+
+/* The pairing heap's two-pass merge of a list of siblings. */
+static fair_node *fair_merge_pairs(fair_node *first)
+{
+	fair_node *pairs = NULL, *root = NULL, *a, *b;
+
+	while (first) {
+		a = first;
+		b = a->next;
+		first = b ? b->next : NULL;
+		a->next = a->prev = NULL;
+		if (b) {
+			b->next = b->prev = NULL;
+			a = fair_meld(a, b);
+		}
+		a->next = pairs;
+		pairs = a;
+	}
+	while (pairs) {
+		a = pairs;
+		pairs = a->next;
+		a->next = NULL;
+		root = fair_meld(root, a);
+	}
+	return root;
+}
+
+static void fair_heap_remove(struct umk_fair_rq *f, fair_node *n)
+{
+	fair_node *sub;
+
+	if (n == f->root) {
+		f->root = fair_merge_pairs(n->child);
+		if (f->root)
+			f->root->prev = NULL;
+	} else {
+		if (n->prev->child == n)
+			n->prev->child = n->next;
+		else
+			n->prev->next = n->next;
+		if (n->next)
+			n->next->prev = n->prev;
+		sub = fair_merge_pairs(n->child);
+		if (sub)
+			sub->prev = NULL;
+		f->root = fair_meld(f->root, sub);
+	}
+	n->child = n->next = n->prev = NULL;
+}
+
+static void fair_update_min_vruntime(struct umk_fair_rq *f,
+				     const struct umk_task *curr)
+{
+	long long v = f->min_vruntime;
+	bool have = false;
+
+	if (curr && curr->se.sched_class == SCHED_CLASS_FAIR &&
+	    curr->se.on_cpu) {
+		v = curr->se.vruntime;
+		have = true;
+	}
+	if (f->root && (!have || fair_key(f->root) < v))
+		v = fair_key(f->root);
+	if (v > f->min_vruntime)
+		f->min_vruntime = v;
+}
+
+UMK_INTERNAL void umk_fair_set_nice(struct umk_task *t, int nice)
+{
+	unsigned long w = fair_nice_weight[nice - UMK_SCHED_NICE_MIN];
+
+	t->se.nice = nice;
+	t->se.weight = w;
+	t->se.inv_weight = (UMK_SCHED_NICE_0_WEIGHT << 32) / w;
+}
+
+UMK_INTERNAL void umk_fair_charge(struct umk_rq *rq, struct umk_task *t,
+				  unsigned long long delta_ns)
+{
+	long long dv;
+
+	if (t->se.weight == UMK_SCHED_NICE_0_WEIGHT)
+		dv = (long long)delta_ns;
+	else
+		dv = (long long)(((unsigned __int128)delta_ns *
+				  t->se.inv_weight) >> 32);
+	t->se.vruntime += dv;
+	fair_update_min_vruntime(&rq->fair, t);
+}
+
+UMK_INTERNAL void umk_fair_enqueue(struct umk_rq *rq, struct umk_task *t)
+{
+	fair_node *n = &t->se.heap_node;
+
+	n->child = n->next = n->prev = NULL;
+	rq->fair.root = fair_meld(rq->fair.root, n);
+	rq->fair.nr++;
+}
+
+UMK_INTERNAL void umk_fair_dequeue(struct umk_rq *rq, struct umk_task *t)
+{
+	fair_heap_remove(&rq->fair, &t->se.heap_node);
+	rq->fair.nr--;
+}
+
+static struct umk_task *fair_task(fair_node *n);
+
+UMK_INTERNAL struct umk_task *umk_fair_pick(struct umk_rq *rq)
+{
+	fair_node *n = rq->fair.root;
+	struct umk_task *t;
+
+	if (!n)
+		return NULL;
+	t = fair_task(n);
+	umk_fair_dequeue(rq, t);
+	return t;
+}
+
+/* From lag (relative to the queue) to an absolute vruntime on rq. */
+UMK_INTERNAL void umk_fair_place(struct umk_rq *rq, struct umk_task *t)
+{
+	long long lag = t->se.vruntime;
+	long long credit = -(long long)(UMK_SCHED_SLICE_NS / 2);
+
+	fair_update_min_vruntime(&rq->fair, rq->curr);
+	if (lag < credit)
+		lag = credit;
+	t->se.vruntime = rq->fair.min_vruntime + lag;
+}
+
+/* The reverse, when t leaves rq (sleeps or migrates). */
+UMK_INTERNAL void umk_fair_unplace(struct umk_rq *rq, struct umk_task *t)
+{
+	t->se.vruntime -= rq->fair.min_vruntime;
+}
+
+UMK_INTERNAL bool umk_fair_wakeup_preempts(struct umk_task *curr,
+					   struct umk_task *t)
+{
+	return t->se.vruntime + (long long)FAIR_WAKEUP_GRAN_NS <
+	       curr->se.vruntime;
+}
+
+/*
+ * A queued task that may run on cpu: the next one to run here if it may,
+ * else one of the root's children (tasks due soon after it).
+ */
+static struct umk_task *fair_task(fair_node *n)
+{
+	return sched_task_of(umk_container_of(n, struct umk_sched_entity,
+					      heap_node));
+}
+
+UMK_INTERNAL struct umk_task *umk_fair_steal_candidate(struct umk_rq *rq,
+							unsigned int cpu)
+{
+	fair_node *n = rq->fair.root;
+
+	if (!n)
+		return NULL;
+	if (fair_task(n)->se.cpus_allowed & (1ULL << cpu))
+		return fair_task(n);
+	for (n = n->child; n; n = n->next)
+		if (fair_task(n)->se.cpus_allowed & (1ULL << cpu))
+			return fair_task(n);
+	return NULL;
+}
