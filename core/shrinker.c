@@ -12,6 +12,7 @@
 #include <umk/cpu.h>
 #include <umk/mm.h>
 #include <umk/spinlock.h>
+#include "core/page.h"
 
 static struct umk_shrinker *shrinker_list;
 static umk_spinlock_t shrinker_lock = UMK_SPINLOCK_INIT;
@@ -20,17 +21,18 @@ static unsigned long shrinker_pages_freed;
 
 void umk_register_shrinker(struct umk_shrinker *s)
 {
-	umk_spin_lock(&shrinker_lock);
+	unsigned long irqs = umk_spin_lock_irqsave(&shrinker_lock);
+
 	s->next = shrinker_list;
 	shrinker_list = s;
-	umk_spin_unlock(&shrinker_lock);
+	umk_spin_unlock_irqrestore(&shrinker_lock, irqs);
 }
 
 void umk_unregister_shrinker(struct umk_shrinker *s)
 {
+	unsigned long irqs = umk_spin_lock_irqsave(&shrinker_lock);
 	struct umk_shrinker **pp;
 
-	umk_spin_lock(&shrinker_lock);
 	for (pp = &shrinker_list; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
@@ -38,7 +40,7 @@ void umk_unregister_shrinker(struct umk_shrinker *s)
 		}
 	}
 	s->next = NULL;
-	umk_spin_unlock(&shrinker_lock);
+	umk_spin_unlock_irqrestore(&shrinker_lock, irqs);
 }
 
 static unsigned long shrinker_scan_all(unsigned long nr)
@@ -56,17 +58,20 @@ static unsigned long shrinker_scan_all(unsigned long nr)
 
 unsigned long umk_shrink_memory(unsigned long nr)
 {
+	unsigned long irqs = umk_local_irq_save(), freed;
 	unsigned int me = umk_smp_processor_id() + 1;
-	unsigned long freed;
 
-	if (UMK_READ_ONCE(shrinker_busy_cpu) == me)
+	if (UMK_READ_ONCE(shrinker_busy_cpu) == me) {
+		umk_local_irq_restore(irqs);
 		return 0; /* a shrinker's own allocation failed */
+	}
 	umk_spin_lock(&shrinker_lock);
 	shrinker_busy_cpu = me;
 	freed = shrinker_scan_all(nr);
 	shrinker_pages_freed += freed;
 	shrinker_busy_cpu = 0;
 	umk_spin_unlock(&shrinker_lock);
+	umk_local_irq_restore(irqs);
 	return freed;
 }
 
