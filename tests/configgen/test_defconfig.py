@@ -161,6 +161,13 @@ class DefconfigResolves(TreeCase, unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(os.stat(cfg).st_mtime_ns, 1_000_000_000)
 
+    def test_relative_build_dir(self):
+        p = self.configgen("defconfig", "tiny", "-O", "rel-build", cwd=self.tmp, use_prebuilt=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.configgen("genconfig", "-O", "rel-build", cwd=self.tmp, use_prebuilt=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.tmp, "rel-build", "config.json")))
+
     def test_helper_cached_in_build_dir(self):
         p = self.configgen("defconfig", "tiny", "-O", self.build, use_prebuilt=False)
         self.assertEqual(p.returncode, 0, p.stderr)

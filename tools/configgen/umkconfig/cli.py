@@ -146,3 +146,7 @@ def main(argv):
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as e:  # an unexpected I/O failure: still one line, no traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"configgen {a.cmd}: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1

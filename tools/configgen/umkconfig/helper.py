@@ -76,11 +76,11 @@ def locate(build_dir=None, tx=None):
     """Path of a working kconfig-dump; schedule caching it in build_dir via tx."""
     env = os.environ.get("UMK_KCONFIG_DUMP")
     if env:
-        return env
+        return os.path.abspath(env)
     cc, flags = _compiler(), _flags()
     key = _key(cc, flags)
     if build_dir:
-        cached = cached_path(build_dir, key)
+        cached = os.path.abspath(cached_path(build_dir, key))
         if os.access(cached, os.X_OK):
             return cached
     binary = _compile(cc, flags, key)

@@ -81,7 +81,10 @@ class Model:
                     f.write(config_text)
                 args.append(cfg)
             env = dict(os.environ, srctree=src)
-            p = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True)
+            try:
+                p = subprocess.run(args, cwd=work, env=env, capture_output=True, text=True)
+            except OSError as e:
+                raise ConfigError(f"cannot run {binary}: {e.strerror}") from None
         if p.returncode != 0:
             raise ConfigError(["kconfig-dump failed on " + paths.display(paths.kconfig()) + ":"]
                               + (p.stderr or p.stdout).strip().splitlines()[:20])

@@ -39,7 +39,7 @@ def available_profiles():
 
 
 def looks_like_path(name):
-    return os.path.sep in name or name.endswith(".config") or os.path.exists(name)
+    return os.path.sep in name or name.endswith(".config") or os.path.isfile(name)
 
 
 def profile_path(name):

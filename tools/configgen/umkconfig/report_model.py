@@ -28,6 +28,7 @@ SUBSYSTEMS = [
     ("core/kmalloc.c", "core/memory"),
     ("core/shrinker.c", "core/memory"),
     ("core/arena*.c", "core/memory"),
+    ("core/mm*.c", "core/memory"),
     ("core/time.c", "core/time"),
     ("core/timer*.c", "core/time"),
     ("core/clock*.c", "core/time"),
@@ -351,7 +352,7 @@ def build_sources(build):
 def find_amalgamation_object(build):
     """The amalgamation compiled with the profile's flags, if it was built."""
     candidates = [os.path.join(build, "CMakeFiles", d, "amalgamation", "umk.c.o")
-                  for d in ("umk_amalg_obj.dir", "umk-amalg.dir")]
+                  for d in ("umk_report_amalg.dir", "umk-amalg.dir")]
     umk_c = os.path.join(build, "amalgamation", "umk.c")
     for c in candidates:
         if os.path.exists(c) and (not os.path.exists(umk_c)
