@@ -15,6 +15,12 @@
  *   41 passed, 1 failed, 1 skipped
  *
  * The last line is what ctest and scripts look for.
+ *
+ * A suite whose name begins with '_' is hidden: it runs only when the
+ * filter names it exactly, and --list-tests does not show it. The
+ * framework's own tests use one, running it with a nested
+ * umk_ktest_run(); a nested run prints its lines as "    # | ..." notes
+ * and no closing line, so the outer run's output stays unambiguous.
  */
 #include <umk/ktest.h>
 #include <umk/printk.h>
@@ -34,6 +40,9 @@ struct ktest_totals {
 	unsigned int run, passed, failed, skipped;
 };
 
+/* umk_ktest_run() calls in progress: > 1 inside a test case. */
+static unsigned int ktest_depth;
+
 extern const struct umk_ktest_suite *const __start_umk_ktest[] UMK_WEAK;
 extern const struct umk_ktest_suite *const __stop_umk_ktest[] UMK_WEAK;
 
@@ -52,6 +61,22 @@ static const char *ktest_basename(const char *file)
 	return base;
 }
 
+/* A line of runner output, marked as a note inside a nested run. */
+static void ktest_out(const char *fmt, ...) UMK_PRINTF(1, 2);
+static void ktest_out(const char *fmt, ...)
+{
+	char line[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	umk_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (UMK_READ_ONCE(ktest_depth) > 1)
+		umk_console_printf("    # | %s", line);
+	else
+		umk_console_printf("%s", line);
+}
+
 void umk_ktest_fail(struct umk_ktest *t, const char *file, int line,
 		    const char *fmt, ...)
 {
@@ -62,7 +87,7 @@ void umk_ktest_fail(struct umk_ktest *t, const char *file, int line,
 	umk_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	__atomic_fetch_add(&t->failures, 1, __ATOMIC_RELAXED);
-	umk_console_printf("    # %s:%d: %s\n", ktest_basename(file), line, msg);
+	ktest_out("    # %s:%d: %s\n", ktest_basename(file), line, msg);
 }
 
 void umk_ktest_log(struct umk_ktest *t, const char *fmt, ...)
@@ -74,7 +99,7 @@ void umk_ktest_log(struct umk_ktest *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	umk_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	umk_console_printf("    # %s\n", msg);
+	ktest_out("    # %s\n", msg);
 }
 
 void umk_ktest_abort(struct umk_ktest *t)
@@ -107,12 +132,31 @@ static bool ktest_pattern_match(const char *p, size_t n,
 			      umk_strlen(c->name));
 }
 
-/* c == NULL: does any pattern select (some of) suite s? */
+/* Hidden suites ('_' first) run only when a pattern is their exact name. */
+static bool ktest_hidden_named(const char *filter, const char *name)
+{
+	size_t n = umk_strlen(name);
+	const char *p = filter;
+
+	while (p && *p) {
+		if (!umk_strncmp(p, name, n) &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == '.'))
+			return true;
+		p = umk_strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* Does the filter select case c of suite s? */
 static bool ktest_selected(const char *filter, const struct umk_ktest_suite *s,
 			   const struct umk_ktest_case *c)
 {
 	const char *p = filter;
 
+	if (s->name[0] == '_' && !ktest_hidden_named(filter, s->name))
+		return false;
 	if (!filter)
 		return true;
 	while (*p) {
@@ -145,23 +189,23 @@ static void ktest_run_case(struct ktest_totals *tot,
 
 	task = umk_task_create(ktest_case_task, &t, c->name);
 	if (!task) {
-		umk_console_printf("    # cannot create a task for the case\n");
+		ktest_out("    # cannot create a task for the case\n");
 		t.failures++;
 	} else if ((err = umk_task_join(task, &code))) {
-		umk_console_printf("    # join failed: %s\n", umk_strerror(err));
+		ktest_out("    # join failed: %s\n", umk_strerror(err));
 		t.failures++;
 	}
 	tot->run++;
 	if (t.failures) {
 		tot->failed++;
-		umk_console_printf("not ok %u %s.%s\n", tot->run, s->name, c->name);
+		ktest_out("not ok %u %s.%s\n", tot->run, s->name, c->name);
 	} else if (t.skipped) {
 		tot->skipped++;
-		umk_console_printf("ok %u %s.%s # SKIP %s\n", tot->run, s->name,
+		ktest_out("ok %u %s.%s # SKIP %s\n", tot->run, s->name,
 				   c->name, t.skip_reason ? t.skip_reason : "");
 	} else {
 		tot->passed++;
-		umk_console_printf("ok %u %s.%s\n", tot->run, s->name, c->name);
+		ktest_out("ok %u %s.%s\n", tot->run, s->name, c->name);
 	}
 }
 
@@ -174,7 +218,7 @@ static void ktest_run_suite(struct ktest_totals *tot, const char *filter,
 		n += ktest_selected(filter, s, &s->cases[i]);
 	if (!n)
 		return;
-	umk_console_printf("# suite: %s (%u case%s)\n", s->name, n,
+	ktest_out("# suite: %s (%u case%s)\n", s->name, n,
 			   n == 1 ? "" : "s");
 	if (s->init && s->init()) {
 		for (i = 0; i < s->nr_cases; i++) {
@@ -182,7 +226,7 @@ static void ktest_run_suite(struct ktest_totals *tot, const char *filter,
 				continue;
 			tot->run++;
 			tot->skipped++;
-			umk_console_printf("ok %u %s.%s # SKIP suite init failed\n",
+			ktest_out("ok %u %s.%s # SKIP suite init failed\n",
 					   tot->run, s->name, s->cases[i].name);
 		}
 		return;
@@ -200,19 +244,24 @@ int umk_ktest_run(const char *filter)
 	struct ktest_totals tot = { 0, 0, 0, 0 };
 	bool any = false;
 
+	__atomic_fetch_add(&ktest_depth, 1, __ATOMIC_RELAXED);
 	ktest_for_each_suite(pp) {
 		any = true;
 		ktest_run_suite(&tot, filter, *pp);
 	}
 	if (!any)
-		umk_console_printf("# no tests are built in (CONFIG_SELFTEST=n)\n");
+		ktest_out("# no tests are built in (CONFIG_SELFTEST=n)\n");
 	else if (filter && !tot.run)
-		umk_console_printf("# no test matches '%s'\n", filter);
-	if (tot.skipped)
-		umk_console_printf("%u passed, %u failed, %u skipped\n", tot.passed,
-				   tot.failed, tot.skipped);
+		ktest_out("# no test matches '%s'\n", filter);
+	if (ktest_depth > 1)
+		ktest_out("(nested run: %u passed, %u failing, %u skipped)\n",
+			  tot.passed, tot.failed, tot.skipped);
+	else if (tot.skipped)
+		ktest_out("%u passed, %u failed, %u skipped\n", tot.passed,
+			  tot.failed, tot.skipped);
 	else
-		umk_console_printf("%u passed, %u failed\n", tot.passed, tot.failed);
+		ktest_out("%u passed, %u failed\n", tot.passed, tot.failed);
+	__atomic_fetch_sub(&ktest_depth, 1, __ATOMIC_RELAXED);
 	if (filter && !tot.run)
 		return 1;
 	return (int)tot.failed;
@@ -223,5 +272,6 @@ void umk_ktest_list(void)
 	const struct umk_ktest_suite *const *pp;
 
 	ktest_for_each_suite(pp)
-		umk_console_printf("%s\n", (*pp)->name);
+		if ((*pp)->name[0] != '_')
+			umk_console_printf("%s\n", (*pp)->name);
 }

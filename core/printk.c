@@ -411,8 +411,13 @@ size_t umk_dmesg(char *buf, size_t len)
 		start = (start + avail - len) & mask;
 		avail = len;
 	}
-	if (avail && (avail < umk_log_len || umk_log_len == mask + 1) &&
-	    umk_log_buf[(start - 1) & mask] != '\n') {
+	/*
+	 * Cut when len dropped older bytes and the byte before is not a
+	 * newline, or when a full ring starts with the oldest byte (the byte
+	 * "before" it is then the newest, which says nothing).
+	 */
+	if (avail < umk_log_len ? umk_log_buf[(start - 1) & mask] != '\n'
+				: umk_log_len == mask + 1) {
 		while (avail && umk_log_buf[start] != '\n') {
 			start = (start + 1) & mask;
 			avail--;

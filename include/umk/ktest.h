@@ -7,6 +7,8 @@
  *
  * By convention the suite defined in tests/kernel/NAME.c is named NAME; the
  * build registers one ctest test per suite file from that convention.
+ * A suite named with a leading '_' is hidden: it runs only when a filter
+ * names it exactly (the framework's own tests use one).
  */
 #ifndef UMK_KTEST_H
 #define UMK_KTEST_H
