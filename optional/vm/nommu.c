@@ -126,7 +126,8 @@ void *umk_mmap(struct umk_mm *mm, void *addr, size_t len, int prot, int flags)
 	struct nommu_region *r;
 
 	(void)addr; /* a hint cannot be honoured without translation */
-	if (!mm || !len || (prot & ~7) || (flags & UMK_MAP_FIXED))
+	if (!mm || !len || (prot & ~7) || (flags & UMK_MAP_FIXED) ||
+	    (flags & ~(UMK_MAP_PRIVATE | UMK_MAP_POPULATE)))
 		return (void *)(long)-UMK_EINVAL;
 	if (nommu_over_limit(mm, pages))
 		return (void *)(long)-UMK_ENOMEM;
