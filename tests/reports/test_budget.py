@@ -42,7 +42,8 @@ class Budget(unittest.TestCase):
         p = self.check(b)
         self.assertEqual(p.returncode, 1)
         self.assertIn("configgen report: error: tiny is over its budget: text by 1 bytes", p.stderr)
-        self.assertIn(f"OVER BUDGET: text {self.total['text'] - 1} OVER by 1, bss {self.total['bss']} ok",
+        t, b = self.total["text"], self.total["bss"]
+        self.assertIn(f"OVER BUDGET: text {t} of {t - 1} (100%) OVER by 1, bss {b} of {b} (100%).",
                       p.stdout)
 
     def test_skips_with_reason(self):

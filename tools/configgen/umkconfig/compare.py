@@ -14,7 +14,7 @@ import sys
 from . import report, report_elf
 from .errors import ConfigError
 from .report import label, table
-from .report_model import KINDS, grand
+from .report_model import KINDS, grand, order_key
 
 SCHEMA = "umk-compare/1"
 METRICS = ("total", "text", "data", "bss")
@@ -125,7 +125,7 @@ def compare_doc(builds, baseline=None, threshold=0, limit=0, references=(), metr
             if s["name"] not in subs:
                 subs.append(s["name"])
     doc["subsystems"] = []
-    for name in subs:
+    for name in sorted(subs, key=order_key):
         cells = {}
         for b in builds:
             s = next((x for x in b.doc["subsystems"] if x["name"] == name), None)
@@ -204,17 +204,27 @@ def render_text(doc, fmt="text"):
 
 
 def _feature_lines(doc, fmt):
-    rows, menu = [], None
+    """The matrix as one table; menu names go on lines of their own (md: bold rows)."""
+    rows, menus, menu = [], {}, None
     for f in doc["features"]:
         if f["menu"] != menu:
             menu = f["menu"]
-            rows.append([f"[{menu or 'main menu'}]", ""] + [""] * len(doc["profiles"]))
+            if fmt == "md":
+                rows.append([f"**{menu or 'main menu'}**", ""] + [""] * len(doc["profiles"]))
+            else:
+                menus[len(rows)] = f"[{menu or 'main menu'}]"
         vals = [f["values"][p] or "-" for p in doc["profiles"]]
         rows.append([f["symbol"], (f["prompt"] or "(capability)")[:48]] + vals)
     if not rows:
         return ["(no features: bare objects)"]
-    return [table(["symbol", "prompt"] + doc["profiles"], rows, fmt,
-                  range(2, 2 + len(doc["profiles"])))]
+    lines = table(["symbol", "prompt"] + doc["profiles"], rows, fmt,
+                  range(2, 2 + len(doc["profiles"]))).split("\n")
+    out = lines[:1]
+    for i, line in enumerate(lines[1:]):
+        if i in menus:
+            out.append(menus[i])
+        out.append(line)
+    return ["\n".join(out)]
 
 
 def _delta_lines(d, fmt):

@@ -150,9 +150,16 @@ def _heading(text, fmt, level=2):
 
 def _by_rows(b, by):
     if by == "subsystem":
-        return (["subsystem", "text", "data", "bss", "total", "unnamed", "files"],
-                [[label(s["name"], s["variant"])] + size_cells(s) + [s["unnamed"], s["files"]]
-                 for s in b.doc["subsystems"]])
+        rows = [[label(s["name"], s["variant"])] + size_cells(s) + [s["unnamed"], s["files"]]
+                for s in b.doc["subsystems"]]
+        a = b.doc.get("amalgamation")
+        if not a:
+            return ["subsystem", "text", "data", "bss", "total", "unnamed", "files"], rows
+        amalg = {s["name"]: grand(s) for s in a["subsystems"]}
+        for r, s in zip(rows, b.doc["subsystems"]):
+            r.append(amalg.pop(s["name"], 0))
+        rows += [[name, "", "", "", "", "", "", v] for name, v in amalg.items()]
+        return ["subsystem", "text", "data", "bss", "total", "unnamed", "files", "amalg"], rows
     if by == "file":
         return (["file", "subsystem", "text", "data", "bss", "total", "unnamed"],
                 [[f["name"], f["subsystem"]] + size_cells(f) + [f["unnamed"]]
@@ -172,6 +179,8 @@ def render_text(b, by, fmt="text"):
     tail = [""] * (len(headers) - len(lead) - 4)
     if "unnamed" in headers:
         tail[headers.index("unnamed") - len(lead) - 4] = d["unnamed"]["total"]
+    if "amalg" in headers:
+        tail[-1] = grand(d["amalgamation"]["total"])
     rows.append(["total"] + lead[1:] + size_cells(d["total"]) + tail)
     sc = d["size_check"]
     blank = [""] * len(tail)
@@ -210,8 +219,9 @@ def _budget_lines(bud):
                                                                   f"no budget file {bud['file']})")]
     parts = []
     for k, limit in bud["limits"].items():
-        over = bud["over"].get(k)
-        parts.append(f"{k} {limit}" + (f" OVER by {over}" if over else " ok"))
+        over, used = bud["over"].get(k), bud["used"][k]
+        parts.append(f"{k} {used} of {limit} ({100.0 * used / max(limit, 1):.0f}%)"
+                     + (f" OVER by {over}" if over else ""))
     head = "OVER BUDGET" if bud["status"] == "over" else "within budget"
     return [f"budget ({bud['file']}): {head}: " + ", ".join(parts) + "."]
 

@@ -77,4 +77,4 @@ def check(path, profile, cache, arch, total):
     used = dict(total, total=total["text"] + total["data"] + total["bss"])
     over = {k: used[k] - v for k, v in limits.items() if used[k] > v}
     return {"file": shown, "status": "over" if over else "ok", "reason": "",
-            "limits": limits, "over": over}
+            "limits": limits, "over": over, "used": {k: used[k] for k in limits}}

@@ -56,11 +56,24 @@ SUBSYSTEMS = [
     ("tests/kernel/*", "selftests"),
 ]
 
+# The order subsystems are listed in: from the host up, tests last.
+ORDER = ["arch/um", "core/init", "core/lib", "core/printk", "core/irq", "core/sched-interface",
+         "core/sync", "core/time", "core/memory", "core/io", "core/ktest", "optional/sched",
+         "optional/vm", "selftests"]
+
+
+def order_key(subsystem):
+    """Sort key: the ORDER above, then other subsystems by name, unmapped rows last."""
+    if subsystem in ORDER:
+        return (0, ORDER.index(subsystem), subsystem)
+    return (2 if subsystem.startswith("(") else 1, 0, subsystem)
+
+
 # Files that are the small replacement of an optional subsystem.
 STUBS = {"optional/sched/stub.c": "stub", "optional/vm/nommu.c": "nommu"}
 
 UNMAPPED = "(archive members without a source)"
-AMALG_UNMAPPED = "(amalgamation: not matched to a source)"
+AMALG_UNMAPPED = "(amalgamation: unmatched)"
 
 
 def subsystem_of(path):
@@ -96,12 +109,9 @@ class Row:
         return self.symbol if self.named else f"{self.file}:{self.symbol}"
 
 
-def _section_rows(obj, sec, subsystem, file):
+def _section_rows(sec, symbols, subsystem, file):
     """Rows of one counted section: its symbols, then what no symbol covers."""
-    syms = sorted((s for s in obj.symbols
-                   if s.ndx == str(sec.index) and s.size > 0
-                   and s.type not in ("SECTION", "FILE")),
-                  key=lambda s: (s.value, -s.size, s.name))
+    syms = sorted(symbols, key=lambda s: (s.value, -s.size, s.name))
     rows = []
     covered_to = 0
     attributed = 0
@@ -121,11 +131,15 @@ def _section_rows(obj, sec, subsystem, file):
 
 
 def object_rows(obj, file, subsystem):
+    in_section = {}
+    for s in obj.symbols:
+        if s.size > 0 and s.type not in ("SECTION", "FILE"):
+            in_section.setdefault(s.ndx, []).append(s)
     rows = []
     for idx in sorted(obj.sections):
         sec = obj.sections[idx]
         if sec.kind and sec.size:
-            rows += _section_rows(obj, sec, subsystem, file)
+            rows += _section_rows(sec, in_section.get(str(idx), []), subsystem, file)
     return rows
 
 
@@ -175,6 +189,8 @@ class Measurement:
                 g = groups[key] = {"rows": [], "subsystem": r.subsystem, "file": r.file}
                 order.append(key)
             g["rows"].append(r)
+        if what == "subsystem":
+            order.sort(key=order_key)
         out = []
         for key in order:
             g = groups[key]
