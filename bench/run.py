@@ -43,6 +43,18 @@ def read_config(build):
     return cfg
 
 
+def build_profile(build):
+    """The profile a build directory was configured with (its CMake cache)."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("UMK_PROFILE:"):
+                    return line.strip().split("=", 1)[1]
+    except OSError:
+        pass
+    return os.path.basename(os.path.normpath(build))
+
+
 def run_one(cmd, name):
     """Run a benchmark program; return its ns/op for name."""
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
@@ -65,7 +77,7 @@ def summarize(values):
 
 def bench_build(build, reps, smoke, only):
     cfg = read_config(build)
-    profile = os.path.basename(os.path.normpath(build))
+    profile = build_profile(build)
     umk = os.path.join(build, "bench", "umk-bench")
     host = os.path.join(build, "bench", "host-bench")
     for exe in (umk, host):
@@ -81,7 +93,7 @@ def bench_build(build, reps, smoke, only):
         ui, hi = max(1, int(ui * scale)), max(1, int(hi * scale))
         u, h = [], []
         for _ in range(reps):
-            u.append(run_one([umk, f"--iters={ui}", ub], ub))
+            u.append(run_one([umk, "--", f"--iters={ui}", ub], ub))
             h.append(run_one([host, f"--iters={hi}", hb], hb))
         results.append(record(name, profile, u, hb, h))
     name, (ui, hi) = BOOT_PAIR
@@ -89,7 +101,7 @@ def bench_build(build, reps, smoke, only):
         ui, hi = (2, 2) if smoke else (ui, hi)
         u, h = [], []
         for _ in range(reps):
-            u.append(run_one([host, f"--iters={ui}", f"--cmd={umk}", "--arg=noop", "fork_exec"], "fork_exec"))
+            u.append(run_one([host, f"--iters={ui}", f"--cmd={umk}", "fork_exec"], "fork_exec"))
             h.append(run_one([host, f"--iters={hi}", "fork_exec"], "fork_exec"))
         results.append(record(name, profile, u, "fork_exec /bin/true", h))
     return results

@@ -3,7 +3,8 @@
  * baseline in host_baselines.c). Runs as the application of a booted
  * core; prints one line "NAME NS_PER_OP" per benchmark named.
  *
- *   umk-bench [--iters=N] NAME...      (noop: boot and halt only)
+ *   umk-bench [KERNEL-PARAMS] -- [--iters=N] NAME...
+ *   umk-bench                           (boot and halt only)
  */
 #include <umk/config.h>
 #include <umk/init.h>
@@ -237,8 +238,6 @@ int umk_main(int argc, char **argv)
 			iters = parse_long(argv[i] + 8);
 			continue;
 		}
-		if (umk_strcmp(argv[i], "noop") == 0)
-			continue;
 		unsigned int k;
 		for (k = 0; k < UMK_ARRAY_SIZE(benches); k++)
 			if (umk_strcmp(argv[i], benches[k].name) == 0)
