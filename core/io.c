@@ -38,9 +38,16 @@
 #define IO_FD_CHUNK_SIZE (1 << IO_FD_CHUNK_SHIFT)
 #define IO_FD_LIMIT (1 << 20)
 
-/* "may be ready" bits of struct io_fd.ready */
+/*
+ * "may be ready" bits of struct io_fd.ready. IO_RD and IO_WR come and
+ * go; IO_RDHUP (peer done writing) and IO_HUP (hang-up or error) stay
+ * once seen: after the read that drains a shut-down stream no new edge
+ * comes, yet the next read must not sleep (it returns EOF at once).
+ */
 #define IO_RD 0x1u
 #define IO_WR 0x2u
+#define IO_RDHUP 0x4u
+#define IO_HUP 0x8u
 
 /* struct io_fd.flags (low bits are UMK_IO_FD_* from the backend) */
 #define IO_FD_OPEN 0x100u
@@ -223,12 +230,21 @@ static unsigned int io_events_to_bits(unsigned int events)
 {
 	unsigned int bits = 0;
 
-	if (events & (UMK_POLLIN | UMK_POLLPRI | UMK_POLLRDHUP | UMK_POLLHUP |
-		      UMK_POLLERR))
+	if (events & (UMK_POLLIN | UMK_POLLPRI))
 		bits |= IO_RD;
-	if (events & (UMK_POLLOUT | UMK_POLLHUP | UMK_POLLERR))
+	if (events & UMK_POLLOUT)
 		bits |= IO_WR;
+	if (events & UMK_POLLRDHUP)
+		bits |= IO_RD | IO_RDHUP;
+	if (events & (UMK_POLLHUP | UMK_POLLERR))
+		bits |= IO_RD | IO_WR | IO_HUP;
 	return bits;
+}
+
+/* The bits that let an operation in direction dir (IO_RD/IO_WR) try. */
+static unsigned int io_ready_mask(unsigned int dir)
+{
+	return dir | IO_HUP | (dir & IO_RD ? IO_RDHUP : 0);
 }
 
 UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
@@ -246,7 +262,7 @@ UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
 		return;
 	umk_spin_lock(&f->lock);
 	umk_list_for_each_entry(w, &f->waiters, node)
-		if (w->want & bits)
+		if (io_ready_mask(w->want) & bits)
 			umk_wake_up(w->wq);
 	umk_spin_unlock(&f->lock);
 }
@@ -315,7 +331,8 @@ static int io_wait_ready(struct io_fd *f, unsigned int gen, unsigned int want,
 	io_stats_this()->sleeps++;
 	err = umk_wait_event_timeout(
 		wq,
-		(__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) & want) ||
+		(__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) &
+		 io_ready_mask(want)) ||
 			io_fd_closed_since(f, gen),
 		io_left(deadline));
 	io_waiter_del(f, &w);
@@ -432,7 +449,8 @@ static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 	if (!UMK_ARCH_IO_READINESS)
 		return io_do_queued(f, gen, r, deadline);
 	for (;;) {
-		if (__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) & dir) {
+		if (__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) &
+		    io_ready_mask(dir)) {
 			__atomic_fetch_and(&f->ready, ~dir, __ATOMIC_SEQ_CST);
 			res = umk_arch_io_start(r);
 			if (res != -UMK_EAGAIN) {
@@ -619,7 +637,8 @@ static int io_poll_ready(struct umk_pollfd *fds, unsigned int n,
 		for (i = 0; i < n; i++) {
 			fs[i] = fds[i].fd < 0 ? NULL :
 				io_fd_get(fds[i].fd, &gens[i]);
-			ws[i].want = io_events_to_bits(fds[i].events) | IO_RD;
+			ws[i].want = io_events_to_bits(fds[i].events) &
+				     (IO_RD | IO_WR);
 			ws[i].wq = &wq;
 			if (fs[i])
 				__atomic_fetch_and(&fs[i]->ready, ~ws[i].want,
@@ -644,7 +663,7 @@ static int io_poll_ready(struct umk_pollfd *fds, unsigned int n,
 				umk__any = fs[i] &&
 					((__atomic_load_n(&fs[i]->ready,
 							  __ATOMIC_ACQUIRE) &
-					  ws[i].want) ||
+					  io_ready_mask(ws[i].want)) ||
 					 io_fd_closed_since(fs[i], gens[i]));
 			umk__any;
 		}), io_left(deadline));

@@ -211,7 +211,7 @@ static void io_many_blocked(struct umk_ktest *t)
 /* ---- Megabytes with partial writes ---- */
 
 #define IOT_BIG (8UL << 20)
-#define IOT_CHUNK (256UL << 10)
+#define IOT_CHUNK (1UL << 20)
 
 struct iot_bulk {
 	int fd;
@@ -242,7 +242,8 @@ static int iot_bulk_writer(void *arg)
 	return 0;
 }
 
-static void iot_bulk(struct umk_ktest *t, int rfd, int wfd)
+/* Send 8 MiB from a writer task; partial: expect short writes. */
+static void iot_bulk(struct umk_ktest *t, int rfd, int wfd, bool partial)
 {
 	struct iot_bulk b = { .fd = wfd };
 	unsigned char *buf = umk_kmalloc(65536);
@@ -268,8 +269,9 @@ static void iot_bulk(struct umk_ktest *t, int rfd, int wfd)
 	UMK_EXPECT_EQ(t, total, IOT_BIG);
 	UMK_EXPECT_TRUE(t, same);
 	UMK_EXPECT_EQ(t, iot_join(w), 0);
-	/* 8 MiB through a socket buffer of a few hundred KiB. */
-	UMK_EXPECT_GT(t, b.partial, 0);
+	/* 1 MiB writes into a socket buffer of a few hundred KiB. */
+	if (partial)
+		UMK_EXPECT_GT(t, b.partial, 0);
 	umk_kfree(buf);
 }
 
@@ -278,7 +280,7 @@ static void io_large_transfer(struct umk_ktest *t)
 	int s[2];
 
 	UMK_ASSERT_EQ(t, umk_socketpair(UMK_SOCK_STREAM, s), 0);
-	iot_bulk(t, s[0], s[1]);
+	iot_bulk(t, s[0], s[1], true);
 	umk_close(s[0]);
 	umk_close(s[1]);
 }
@@ -626,7 +628,8 @@ static void io_tcp_bulk(struct umk_ktest *t)
 	UMK_ASSERT_TRUE(t, c >= 0);
 	a = umk_accept(l, NULL, NULL);
 	UMK_ASSERT_TRUE(t, a >= 0);
-	iot_bulk(t, a, c);
+	/* TCP autotunes its buffers: short writes are likely, not certain. */
+	iot_bulk(t, a, c, false);
 	umk_close(a);
 	umk_close(c);
 	umk_close(l);
