@@ -118,6 +118,20 @@ class DefconfigErrors(TreeCase, unittest.TestCase):
                          "--set: HAVE_IO=y requested, got n: HAVE_IO has no prompt, "
                          "so it cannot be set directly; selected by IO (=n)")
 
+    def test_kconfig_without_final_newline(self):
+        path = os.path.join(self.tree, "optional/sched/Kconfig")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(text.rstrip("\n"))
+        end = text.rstrip("\n").count("\n") + 1
+        self.assertFails(["defconfig", "server"],
+                         "kconfig-conf --defconfig failed on Kconfig:",
+                         f"optional/sched/Kconfig:{end}: 'endmenu' in different file than 'menu'",
+                         "optional/sched/Kconfig:1: location of the 'menu'",
+                         "optional/sched/Kconfig: no newline at end of file "
+                         "(kconfig-frontends 4.11 cannot parse that): add one")
+
     def test_error_in_fresh_dir_creates_nothing(self):
         fresh = os.path.join(self.tmp, "fresh")
         p = self.configgen("defconfig", "tiny", "--set", "SMP=y", "-O", fresh, use_prebuilt=False)

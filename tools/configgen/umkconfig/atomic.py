@@ -30,6 +30,10 @@ class Transaction:
         self.write(path, text, mode)
         return True
 
+    def remove(self, path):
+        """Delete path at commit time (e.g. a stale cached helper)."""
+        self.planned.append((path, None, None, "remove"))
+
     def copy_file(self, source, path, mode=None):
         """Install a copy of an existing file (e.g. the built C helper)."""
         self.planned.append((path, None, source, mode))
@@ -53,15 +57,22 @@ class Transaction:
 
     def commit(self):
         staged = []
+        removals = [final for final, _, _, mode in self.planned if mode == "remove"]
         try:
             for final, text, source, mode in self.planned:
-                staged.append((self._stage(final, text, source, mode), final))
+                if mode != "remove":
+                    staged.append((self._stage(final, text, source, mode), final))
         except BaseException:
             for tmp, _ in staged:
                 os.unlink(tmp)
             raise
         for tmp, final in staged:
             os.replace(tmp, final)
+        for final in removals:
+            try:
+                os.unlink(final)
+            except FileNotFoundError:
+                pass
         self.planned = []
 
     def abort(self):

@@ -249,7 +249,7 @@ def _delta_lines(d, fmt):
 def run(a):
     builds = load(a.dirs, a.budgets)
     refs = [parse_reference(r) for r in (a.reference or [])]
-    limit = a.limit if a.limit is not None else (0 if a.format in ("json", "html") else 40)
+    limit = a.limit if a.limit is not None else (0 if a.format in ("json", "html") else 20)
     doc = compare_doc(builds, a.baseline, a.threshold, limit, refs, a.metric)
     if a.format == "json":
         text = json.dumps(doc, indent=1) + "\n"
@@ -280,7 +280,7 @@ def add_parser(sub):
                    help="hide delta rows smaller than BYTES (the summary still counts them)")
     c.add_argument("--limit", type=int, default=None, metavar="N",
                    help="show at most N delta rows per build, largest growth and shrink "
-                   "(default 40 for text/md, all for json/html; 0 = all)")
+                   "(default 20 for text/md, all for json/html; 0 = all)")
     c.add_argument("--metric", choices=METRICS, default="total",
                    help="what the per-subsystem table shows (default total = text+data+bss)")
     c.add_argument("--reference", action="append", metavar="NAME=ELF",

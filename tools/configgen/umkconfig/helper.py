@@ -8,6 +8,7 @@ directory first and is installed by the command's Transaction on success.
 UMK_KCONFIG_DUMP=/path/to/binary overrides all of this.
 """
 import atexit
+import glob
 import hashlib
 import os
 import shutil
@@ -86,4 +87,7 @@ def locate(build_dir=None, tx=None):
     binary = _compile(cc, flags, key)
     if build_dir and tx is not None:
         tx.copy_file(binary, cached_path(build_dir, key), mode=0o755)
+        for stale in glob.glob(cached_path(build_dir, "*")):
+            if stale != cached_path(build_dir, key):
+                tx.remove(stale)
     return binary

@@ -6,6 +6,7 @@ here is followed by a comparison of what was asked with what came out
 each run happens in a scratch directory with srctree pointing at the tree.
 """
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -51,8 +52,7 @@ def run_conf(mode, config_text, extra_env=None, files=None):
         p = subprocess.run(args, cwd=work, env=conf_env(cfg, extra),
                            stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if p.returncode != 0:
-            msg = (p.stderr or p.stdout).strip()
-            raise ConfigError(f"kconfig-conf {' '.join(mode)} failed: {msg}")
+            raise ConfigError(failure(mode[0].split("=")[0], p.stderr or p.stdout))
         with open(cfg, encoding="utf-8") as f:
             out = f.read()
         after = {}
@@ -62,6 +62,36 @@ def run_conf(mode, config_text, extra_env=None, files=None):
                 with open(full, encoding="utf-8") as f:
                     after[name] = f.read()
         return out, after
+
+
+_LOCATION = re.compile(r"^([^:\s]+):\d+:")
+
+
+def failure(what, output):
+    """kconfig-conf's complaint as messages, with the 4.11 newline trap named."""
+    lines = [l for l in output.strip().splitlines() if l.strip()] or ["(no message)"]
+    msgs = [f"kconfig-conf {what} failed on {paths.display(paths.kconfig())}:"]
+    for line in lines[:20]:
+        m = _LOCATION.match(line)
+        if m:  # kconfig names files relative to srctree; show them from here
+            line = paths.display(os.path.join(paths.srctree(), m.group(1))) + line[len(m.group(1)):]
+        msgs.append(line)
+    seen = set()
+    for line in lines:
+        m = _LOCATION.match(line)
+        if not m or m.group(1) in seen:
+            continue
+        seen.add(m.group(1))
+        path = os.path.join(paths.srctree(), m.group(1))
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if data and not data.endswith(b"\n"):
+            msgs.append(f"{paths.display(path)}: no newline at end of file "
+                        "(kconfig-frontends 4.11 cannot parse that): add one")
+    return msgs
 
 
 def defconfig(requested_text):

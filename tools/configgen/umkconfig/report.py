@@ -60,7 +60,9 @@ def load_build(build, name=None, budgets=None, profile=None, with_symbols=False)
     cache = report_model.read_cmake_cache(build)
     sources = report_model.build_sources(build)
     core = report_model.measure_archive(archive, sources)
-    amalg_obj = report_model.find_amalgamation_object(build)
+    amalg_obj, stale = report_model.find_amalgamation_object(build, paths.srctree())
+    if stale:
+        core.warnings.append(stale)
     amalg = report_model.measure_amalgamation(amalg_obj, core) if amalg_obj else None
     features = report_features.load(build)
     arch = _arch(build)
@@ -115,6 +117,7 @@ def _doc(name, profile, build, core, amalg, features, with_symbols):
     doc["feature_list"] = [{"symbol": f.symbol, "value": f.value, "type": f.type,
                             "prompt": f.prompt, "menu": f.menu} for f in features]
     doc["budget"] = None
+    doc["warnings"] = list(core.warnings)
     return doc
 
 
@@ -206,6 +209,7 @@ def render_text(b, by, fmt="text"):
             out.append(f"amalgamation (one translation unit, same flags): {am} bytes, "
                        f"{100.0 * (am - core) / core:+.1f}% against libumk.a.")
     out += _budget_lines(d.get("budget"))
+    out += [f"warning: {w}" for w in d.get("warnings", [])]
     out.append("")
     out += render_features(d, fmt)
     return "\n".join(out) + "\n"

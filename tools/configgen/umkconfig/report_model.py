@@ -168,6 +168,7 @@ class Measurement:
         self.size_totals = size_totals  # from `size` of the same objects
         self.files = files              # [(file, subsystem)] in build order
         self.variants = variants or {}
+        self.warnings = []
 
     @property
     def reconciled(self):
@@ -269,8 +270,13 @@ def measure_archive(archive, sources):
         rows += object_rows(obj, file, sub)
         totals = add(totals, obj.totals())
     _, size_totals = report_elf.size_berkeley(archive)
-    return Measurement(os.path.basename(archive), rows, totals, size_totals, files,
-                       _subsystem_variants(files))
+    m = Measurement(os.path.basename(archive), rows, totals, size_totals, files,
+                    _subsystem_variants(files))
+    if unused:
+        m.warnings.append(f"{len(unused)} selected source(s) not in {os.path.basename(archive)} "
+                          f"(stale build? rebuild it): {', '.join(unused[:8])}"
+                          + (" ..." if len(unused) > 8 else ""))
+    return m
 
 
 def measure_objects(paths, label="objects", names=None):
@@ -365,13 +371,21 @@ def build_sources(build):
     return read_cmake_list(path, "UMK_OBJ_SOURCES") + read_cmake_list(path, "UMK_HOST_SOURCES")
 
 
-def find_amalgamation_object(build):
-    """The amalgamation compiled with the profile's flags, if it was built."""
+def find_amalgamation_object(build, srctree=None):
+    """(object, None) for the amalgamation compiled with the profile's flags,
+    or (None, why not) when it was not built or is older than its inputs."""
     candidates = [os.path.join(build, "CMakeFiles", d, "amalgamation", "umk.c.o")
                   for d in ("umk_report_amalg.dir", "umk-amalg.dir")]
+    found = [c for c in candidates if os.path.exists(c)]
+    if not found:
+        return None, None
+    obj = max(found, key=os.path.getmtime)
     umk_c = os.path.join(build, "amalgamation", "umk.c")
-    for c in candidates:
-        if os.path.exists(c) and (not os.path.exists(umk_c)
-                                  or os.path.getmtime(c) >= os.path.getmtime(umk_c)):
-            return c
-    return None
+    inputs = [umk_c, os.path.join(build, ".config"), os.path.join(build, "sources.cmake")]
+    if srctree:
+        inputs += [os.path.join(srctree, s) for s in build_sources(build)]
+    newest = max((os.path.getmtime(p) for p in inputs if os.path.exists(p)), default=0)
+    if os.path.getmtime(obj) < newest:
+        return None, ("the amalgamation object is older than its sources: not measured "
+                      "(cmake --build BUILD --target report refreshes it)")
+    return obj, None
