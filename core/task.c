@@ -23,6 +23,7 @@
 #include <umk/sched.h>
 #include <umk/slab.h>
 #include <umk/string.h>
+#include <umk/vm.h>
 #include <umk/irq.h>
 #include "core/task.h"
 
@@ -129,6 +130,8 @@ void umk_task_exit(int code)
 		umk_panic("task: kernel task \"%s\" tried to exit", t->name);
 	if (umk_in_irq())
 		umk_panic("task: umk_task_exit from IRQ context");
+	if (t->mm)
+		umk_task_set_mm(t, NULL); /* optional/vm: let go of the mm */
 	flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
 	t->exit_code = code;
 	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);

@@ -5,8 +5,10 @@
  * faults everything in up front; unmapping and destroying give every page
  * back.
  */
+#include <umk/errno.h>
 #include <umk/ktest.h>
 #include <umk/mm.h>
+#include <umk/task.h>
 #include <umk/vm.h>
 #include "core/page.h"
 
@@ -134,12 +136,50 @@ static void vmdemand_fresh_after_unmap(struct umk_ktest *t)
 	umk_mm_destroy(mm);
 }
 
+static int vmdemand_owner(void *arg)
+{
+	struct umk_mm *mm = arg;
+	volatile unsigned long *p;
+
+	umk_task_set_mm(umk_current(), mm);
+	p = umk_mmap(mm, NULL, UMK_PAGE_SIZE, VMDEMAND_RW, 0);
+	if (umk_vm_failed((void *)p))
+		return 1;
+	p[0] = 1;
+	return 0; /* exits holding the mm */
+}
+
+static int vmdemand_read(void *arg)
+{
+	return (int)*(volatile unsigned long *)arg;
+}
+
+static void vmdemand_task_exit_drops_mm(struct umk_ktest *t)
+{
+	struct umk_mm *mm = umk_mm_create();
+	struct umk_task *task;
+	unsigned long p;
+	int code = -1;
+
+	UMK_ASSERT_NOT_NULL(t, mm);
+	task = umk_task_create(vmdemand_owner, mm, "vm-owner");
+	UMK_ASSERT_NOT_NULL(t, task);
+	UMK_ASSERT_EQ(t, umk_task_join(task, &code), 0);
+	UMK_ASSERT_EQ(t, code, 0);
+	UMK_ASSERT_EQ(t, vmdemand_stats(mm).resident_pages, 1);
+	p = (unsigned long)umk_mmap(mm, NULL, UMK_PAGE_SIZE, VMDEMAND_RW, 0);
+	umk_mm_destroy(mm); /* the last reference, if exit dropped the task's */
+	UMK_EXPECT_EQ(t, umk_vm_try(vmdemand_read, (void *)p, NULL),
+		      -UMK_EFAULT);
+}
+
 static const struct umk_ktest_case vmdemand_cases[] = {
 	UMK_KTEST_CASE(vmdemand_counts_touched_pages),
 	UMK_KTEST_CASE(vmdemand_read_then_write),
 	UMK_KTEST_CASE(vmdemand_populate),
 	UMK_KTEST_CASE(vmdemand_unmap_gives_back),
 	UMK_KTEST_CASE(vmdemand_fresh_after_unmap),
+	UMK_KTEST_CASE(vmdemand_task_exit_drops_mm),
 };
 
 UMK_KTEST_SUITE(vm_demand, vmdemand_cases);
