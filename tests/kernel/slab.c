@@ -6,6 +6,7 @@
 #include <umk/errno.h>
 #include <umk/ktest.h>
 #include <umk/mm.h>
+#include <umk/printk.h>
 #include <umk/sched.h>
 #include <umk/slab.h>
 #include <umk/string.h>
@@ -360,6 +361,128 @@ static void slabt_many_caches(struct umk_ktest *t)
 	}
 }
 
+/*
+ * Several tasks (on several CPUs when SMP) share a cache: each allocates
+ * and frees its own objects at random, and they also hand objects to each
+ * other through an exchange array, so objects are freed on another CPU
+ * than the one that allocated them. Patterns catch any object handed out
+ * twice; the counts must balance at the end.
+ */
+#define SLABT_STRESS_TASKS 4
+#define SLABT_STRESS_SLOTS 128
+#define SLABT_STRESS_SIZE 96
+
+struct slabt_stress {
+	struct umk_cache *c;
+	void *exchange[64];
+	int errors;
+	unsigned long cpus_seen; /* CPUs the tasks ran on (for the log) */
+};
+
+static struct slabt_stress slabt_stress_state;
+
+/* Each task owns its pattern byte so a foreign object fails the check. */
+static void slabt_stamp(void *obj, unsigned char tag)
+{
+	umk_memset(obj, tag, SLABT_STRESS_SIZE);
+}
+
+static bool slabt_stamped(const void *obj, unsigned char tag)
+{
+	const unsigned char *b = obj;
+	unsigned int i;
+
+	for (i = 0; i < SLABT_STRESS_SIZE; i++)
+		if (b[i] != tag)
+			return false;
+	return true;
+}
+
+static int slabt_stress_task(void *arg)
+{
+	struct slabt_stress *st = &slabt_stress_state;
+	unsigned char tag = (unsigned char)(unsigned long)arg;
+	void *slots[SLABT_STRESS_SLOTS] = { 0 };
+	unsigned long long seed = 0x9e3779b97f4a7c15ULL * (tag + 1);
+	unsigned int iter, i;
+
+	for (iter = 0; iter < 20000; iter++) {
+		unsigned int k;
+		void **s, *o;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		k = (unsigned int)(seed % SLABT_STRESS_SLOTS);
+		s = &slots[k];
+		if (*s) {
+			if (!slabt_stamped(*s, tag))
+				__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+			if (seed & 0x10000) {
+				/* Hand it over, freeing what was there. */
+				slabt_stamp(*s, 0xee);
+				o = __atomic_exchange_n(
+					&st->exchange[(seed >> 20) % 64], *s,
+					__ATOMIC_ACQ_REL);
+				if (o && !slabt_stamped(o, 0xee))
+					__atomic_add_fetch(&st->errors, 1,
+							   __ATOMIC_RELAXED);
+				umk_cache_free(st->c, o);
+			} else {
+				umk_cache_free(st->c, *s);
+			}
+			*s = NULL;
+		} else {
+			*s = umk_cache_alloc(st->c);
+			if (!*s) {
+				__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+				break;
+			}
+			slabt_stamp(*s, tag);
+		}
+		if (iter % 512 == 0) {
+			__atomic_or_fetch(&st->cpus_seen,
+					  1UL << umk_task_cpu(umk_current()),
+					  __ATOMIC_RELAXED);
+			umk_yield();
+		}
+	}
+	for (i = 0; i < SLABT_STRESS_SLOTS; i++)
+		umk_cache_free(st->c, slots[i]);
+	return 0;
+}
+
+static void slabt_concurrent(struct umk_ktest *t)
+{
+	struct slabt_stress *st = &slabt_stress_state;
+	struct umk_task *tasks[SLABT_STRESS_TASKS];
+	struct umk_cache_stats cs;
+	unsigned int i;
+
+	umk_memset(st, 0, sizeof(*st));
+	st->c = umk_cache_create("test-stress", SLABT_STRESS_SIZE, 0, 0, NULL);
+	UMK_ASSERT_NOT_NULL(t, st->c);
+	for (i = 0; i < SLABT_STRESS_TASKS; i++) {
+		tasks[i] = umk_task_create(slabt_stress_task,
+					   (void *)(unsigned long)(i + 1),
+					   "slab-stress");
+		UMK_ASSERT_NOT_NULL(t, tasks[i]);
+	}
+	for (i = 0; i < SLABT_STRESS_TASKS; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(tasks[i], NULL), 0);
+	UMK_EXPECT_EQ(t, st->errors, 0);
+	umk_pr_info("slab stress: tasks ran on CPU mask 0x%lx\n", st->cpus_seen);
+	for (i = 0; i < UMK_ARRAY_SIZE(st->exchange); i++) {
+		if (st->exchange[i])
+			UMK_EXPECT_TRUE(t, slabt_stamped(st->exchange[i], 0xee));
+		umk_cache_free(st->c, st->exchange[i]);
+	}
+	/* Everything came back, wherever it was freed. */
+	umk_cache_stats(st->c, &cs);
+	UMK_EXPECT_EQ(t, cs.active_objects, 0);
+	umk_cache_destroy(st->c);
+}
+
 static const struct umk_ktest_case slabt_cases[] = {
 	UMK_KTEST_CASE(slabt_ctor_once),
 	UMK_KTEST_CASE(slabt_alignment),
@@ -369,6 +492,7 @@ static const struct umk_ktest_case slabt_cases[] = {
 	UMK_KTEST_CASE(slabt_shrinker),
 	UMK_KTEST_CASE(slabt_stats),
 	UMK_KTEST_CASE(slabt_many_caches),
+	UMK_KTEST_CASE(slabt_concurrent),
 };
 
 UMK_KTEST_SUITE(slab, slabt_cases);
