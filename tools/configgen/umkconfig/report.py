@@ -60,7 +60,7 @@ def load_build(build, name=None, budgets=None, profile=None, with_symbols=False)
     cache = report_model.read_cmake_cache(build)
     sources = report_model.build_sources(build)
     core = report_model.measure_archive(archive, sources)
-    amalg_obj, stale = report_model.find_amalgamation_object(build, paths.srctree())
+    amalg_obj, stale = report_model.find_amalgamation_object(build)
     if stale:
         core.warnings.append(stale)
     amalg = report_model.measure_amalgamation(amalg_obj, core) if amalg_obj else None

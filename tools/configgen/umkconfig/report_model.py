@@ -371,9 +371,10 @@ def build_sources(build):
     return read_cmake_list(path, "UMK_OBJ_SOURCES") + read_cmake_list(path, "UMK_HOST_SOURCES")
 
 
-def find_amalgamation_object(build, srctree=None):
+def find_amalgamation_object(build):
     """(object, None) for the amalgamation compiled with the profile's flags,
-    or (None, why not) when it was not built or is older than its inputs."""
+    or (None, why not) when it was not built or is older than the build's
+    configuration (then it is not the same core as libumk.a)."""
     candidates = [os.path.join(build, "CMakeFiles", d, "amalgamation", "umk.c.o")
                   for d in ("umk_report_amalg.dir", "umk-amalg.dir")]
     found = [c for c in candidates if os.path.exists(c)]
@@ -382,10 +383,8 @@ def find_amalgamation_object(build, srctree=None):
     obj = max(found, key=os.path.getmtime)
     umk_c = os.path.join(build, "amalgamation", "umk.c")
     inputs = [umk_c, os.path.join(build, ".config"), os.path.join(build, "sources.cmake")]
-    if srctree:
-        inputs += [os.path.join(srctree, s) for s in build_sources(build)]
     newest = max((os.path.getmtime(p) for p in inputs if os.path.exists(p)), default=0)
     if os.path.getmtime(obj) < newest:
-        return None, ("the amalgamation object is older than its sources: not measured "
+        return None, ("the amalgamation object is older than the configuration: not measured "
                       "(cmake --build BUILD --target report refreshes it)")
     return obj, None
