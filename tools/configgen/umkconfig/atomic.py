@@ -38,6 +38,19 @@ class Transaction:
         """Install a copy of an existing file (e.g. the built C helper)."""
         self.planned.append((path, None, source, mode))
 
+    @staticmethod
+    def _special(final):
+        """An existing non-regular target (/dev/null, a fifo): never rename over it."""
+        return os.path.exists(final) and not os.path.isfile(final)
+
+    def _write_through(self, final, text, source):
+        if source is not None:
+            with open(source, "rb") as src, open(final, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            with open(final, "w", encoding="utf-8") as f:
+                f.write(text)
+
     def _stage(self, final, text, source, mode):
         d = os.path.dirname(os.path.abspath(final))
         os.makedirs(d, exist_ok=True)
@@ -60,7 +73,7 @@ class Transaction:
         removals = [final for final, _, _, mode in self.planned if mode == "remove"]
         try:
             for final, text, source, mode in self.planned:
-                if mode != "remove":
+                if mode != "remove" and not self._special(final):
                     staged.append((self._stage(final, text, source, mode), final))
         except BaseException:
             for tmp, _ in staged:
@@ -68,6 +81,9 @@ class Transaction:
             raise
         for tmp, final in staged:
             os.replace(tmp, final)
+        for final, text, source, mode in self.planned:
+            if mode != "remove" and self._special(final):
+                self._write_through(final, text, source)
         for final in removals:
             try:
                 os.unlink(final)

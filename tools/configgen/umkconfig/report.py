@@ -250,6 +250,12 @@ def write_output(text, out):
     if out in (None, "-"):
         sys.stdout.write(text)
         return
+    if os.path.exists(out) and not os.path.isfile(out):
+        # /dev/null, a fifo...: write into it; renaming over it would
+        # replace the device node with a regular file.
+        with open(out, "w", encoding="utf-8") as f:
+            f.write(text)
+        return
     tmp = out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
