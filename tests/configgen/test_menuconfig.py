@@ -2,6 +2,7 @@
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import time
 import unittest
@@ -44,7 +45,12 @@ class Menuconfig(TreeCase, unittest.TestCase):
         cmd = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         cmd = (f"env {cmd} {PYTHON} {CONFIGGEN} menuconfig -O {shlex.quote(self.build)}; "
                f"echo $? > {shlex.quote(self.done)}")
-        self.tmux("new-session", "-d", "-s", "mconf", "-x", "100", "-y", "35", cmd)
+        p = self.tmux("new-session", "-d", "-s", "mconf", "-x", "100", "-y", "35", cmd, check=False)
+        if p.returncode != 0:
+            hint = "" if stat.S_ISCHR(os.stat("/dev/null").st_mode) else \
+                " (/dev/null is not a character device, so tmux cannot daemonize; restore it with " \
+                "'rm /dev/null && mknod -m 666 /dev/null c 1 3')"
+            self.fail(f"tmux could not start: {p.stderr.strip()}{hint}")
 
     def save_and_exit(self):
         for _ in range(6):
