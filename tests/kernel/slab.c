@@ -81,7 +81,7 @@ static void slabt_ctor(void *p)
 static void slabt_ctor_once(struct umk_ktest *t)
 {
 	struct umk_cache *c;
-	struct umk_cache_stats st;
+	struct umk_cache_stats st = { 0 };
 	static struct slabt_obj *objs[60], *all[256];
 	unsigned long carved, uses;
 	unsigned int i, round;
@@ -194,7 +194,7 @@ static void slabt_random(struct umk_ktest *t)
 {
 	static void *slots[SLABT_SLOTS];
 	struct umk_cache *c = umk_cache_create("test-random", 72, 0, 0, NULL);
-	struct umk_cache_stats st;
+	struct umk_cache_stats st = { 0 };
 	unsigned long iter, live = 0;
 	unsigned int i;
 
@@ -234,7 +234,7 @@ static void slabt_shrink(struct umk_ktest *t)
 {
 	struct umk_cache *c = umk_cache_create("test-shrink", 500, 0, 0, NULL);
 	static void *objs[400];
-	struct umk_cache_stats st;
+	struct umk_cache_stats st = { 0 };
 	unsigned long free0, pages;
 	unsigned int i;
 
@@ -267,7 +267,7 @@ static void slabt_shrinker(struct umk_ktest *t)
 {
 	struct umk_cache *c = umk_cache_create("test-shrinker", 1024, 0, 0, NULL);
 	static void *objs[64];
-	struct umk_cache_stats st;
+	struct umk_cache_stats st = { 0 };
 	void *head = NULL, *p;
 	unsigned int i;
 
@@ -298,7 +298,7 @@ static void slabt_stats(struct umk_ktest *t)
 {
 	struct umk_cache *c = umk_cache_create("test-stats", 40, 0, 0, NULL);
 	static void *objs[100];
-	struct umk_cache_stats st;
+	struct umk_cache_stats st = { 0 };
 	unsigned int i;
 
 	UMK_ASSERT_NOT_NULL(t, c);
@@ -348,7 +348,7 @@ static void slabt_many_caches(struct umk_ktest *t)
 		}
 	}
 	for (i = 0; i < SLABT_NR_CACHES; i++) {
-		struct umk_cache_stats st;
+		struct umk_cache_stats st = { 0 };
 
 		umk_cache_stats(caches[i], &st);
 		UMK_EXPECT_EQ(t, st.active_objects, 8);
@@ -456,7 +456,7 @@ static void slabt_concurrent(struct umk_ktest *t)
 {
 	struct slabt_stress *st = &slabt_stress_state;
 	struct umk_task *tasks[SLABT_STRESS_TASKS];
-	struct umk_cache_stats cs;
+	struct umk_cache_stats cs = { 0 };
 	unsigned int i;
 
 	umk_memset(st, 0, sizeof(*st));
