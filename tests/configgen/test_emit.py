@@ -116,6 +116,17 @@ class EmitFakeTree(TreeCase, unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn(f"core/core.c:{line}:", p.stderr)
 
+    def test_emit_keeps_the_configured_arch(self):
+        # A cross build configures with UMK_SRCARCH; emit runs later without it.
+        p = self.configgen("defconfig", "tiny", "-O", self.build)
+        p = self.configgen("genconfig", "-O", self.build, env={"UMK_SRCARCH": "aarch64"})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.configgen("emit", "-O", self.build, env={"UMK_SRCARCH": ""})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        source = self.read(os.path.join(self.build, "amalgamation", "umk.c"))
+        self.assertIn("/* arch/um/switch_aarch64.S, preprocessed", source)
+        self.assertNotIn("switch_x86_64", source)
+
     def test_missing_config_writes_nothing(self):
         p = self.configgen("emit", "-O", self.build)
         self.assertEqual(p.returncode, 1)

@@ -11,9 +11,12 @@ IKCONFIG_BEGIN = "UMK_IKCONFIG_BEGIN\n"
 IKCONFIG_END = "UMK_IKCONFIG_END\n"
 
 
+def srcarch_of(machine):
+    return {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
+
+
 def srcarch():
-    m = os.environ.get("UMK_SRCARCH") or platform.machine()
-    return {"amd64": "x86_64", "arm64": "aarch64"}.get(m, m)
+    return srcarch_of(os.environ.get("UMK_SRCARCH") or platform.machine())
 
 
 def _c_string(v):
