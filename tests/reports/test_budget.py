@@ -46,6 +46,18 @@ class Budget(unittest.TestCase):
         self.assertIn(f"OVER BUDGET: text {t} of {t - 1} (100%) OVER by 1, bss {b} of {b} (100%).",
                       p.stdout)
 
+    def test_core_limits_leave_out_selftests(self):
+        p = support.configgen("report", "-O", self.build, "--format", "json", check=0)
+        tests_text = next(s["text"] for s in json.loads(p.stdout)["subsystems"] if s["name"] == "selftests")
+        self.assertGreater(tests_text, 0)
+        core_text = self.total["text"] - tests_text
+        ok = self.budgets(dict(HEADER, budgets={"tiny": {"core_text": core_text}}))
+        self.assertEqual(self.check(ok).returncode, 0)
+        over = self.budgets(dict(HEADER, budgets={"tiny": {"core_text": core_text - 3}}))
+        p = self.check(over)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("core_text by 3 bytes", p.stderr)
+
     def test_skips_with_reason(self):
         b = self.budgets(dict(HEADER, budgets={"vm": {"text": 1}, "tiny": {"text": 1}}))
         cases = [

@@ -175,14 +175,15 @@ def render_text(doc, fmt="text"):
         am = grand(b["amalgamation"]["total"]) if b.get("amalgamation") else "-"
         bud = b.get("budget") or {}
         bcell = {"ok": "ok", "over": "OVER", "skipped": "-"}.get(bud.get("status"), "-")
-        rows.append([b["profile"], t["text"], t["data"], t["bss"], grand(t), am,
+        rows.append([b["profile"], t["text"], t["data"], t["bss"], grand(t),
+                     grand(b["without_selftests"]), am,
                      _pct(grand(t), grand(base["total"])), bcell,
                      "yes" if b["size_check"]["ok"] else "NO"])
     for r in doc["references"]:
-        rows.append([f"{r['name']} (reference)", r["text"], r["data"], r["bss"], grand(r), "-",
+        rows.append([f"{r['name']} (reference)", r["text"], r["data"], r["bss"], grand(r), "-", "-",
                      f"{grand(r) / max(grand(base['total']), 1):.1f}x", "-", "-"])
     out += [h("totals (libumk.a; amalgamation = umk.c as one object)")] + gap
-    out.append(table(["profile", "text", "data", "bss", "total", "amalgamation",
+    out.append(table(["profile", "text", "data", "bss", "total", "w/o selftests", "amalgamation",
                       f"vs {doc['baseline']}", "budget", "= size"], rows, fmt))
     out += ["", h(f"{doc['metric']} bytes per subsystem (variant in brackets)")] + gap
     rows = []

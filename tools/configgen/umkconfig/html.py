@@ -59,7 +59,7 @@ def render_compare(doc):
 def _totals(doc):
     rows = ['<h2>Totals</h2>', '<table>',
             '<tr><th>profile</th><th>text</th><th>data</th><th>bss</th><th>total</th>'
-            '<th>amalgamation</th><th>budget</th><th>reconciled with size</th></tr>']
+            '<th>without selftests</th><th>amalgamation</th><th>budget</th><th>reconciled with size</th></tr>']
     for b in doc["builds"]:
         t = b["total"]
         am = _fmt(grand(b["amalgamation"]["total"])) if b.get("amalgamation") else "-"
@@ -69,13 +69,14 @@ def _totals(doc):
         title = esc(bud.get("reason") or ", ".join(f"{k} {v}" for k, v in bud.get("limits", {}).items()))
         ok = b["size_check"]["ok"]
         rows.append(f'<tr><td>{esc(b["profile"])}</td><td>{_fmt(t["text"])}</td><td>{_fmt(t["data"])}</td>'
-                    f'<td>{_fmt(t["bss"])}</td><td>{_fmt(grand(t))}</td><td>{am}</td>'
+                    f'<td>{_fmt(t["bss"])}</td><td>{_fmt(grand(t))}</td>'
+                    f'<td>{_fmt(grand(b["without_selftests"]))}</td><td>{am}</td>'
                     f'<td class="{cls}" title="{title}">{esc(st)}</td>'
                     f'<td class="{"ok" if ok else "over"}">{"yes" if ok else "NO"}</td></tr>')
     for r in doc["references"]:
         rows.append(f'<tr><td>{esc(r["name"])} (reference)</td><td>{_fmt(r["text"])}</td>'
                     f'<td>{_fmt(r["data"])}</td><td>{_fmt(r["bss"])}</td><td>{_fmt(grand(r))}</td>'
-                    '<td>-</td><td>-</td><td>-</td></tr>')
+                    '<td>-</td><td>-</td><td>-</td><td>-</td></tr>')
     rows.append('</table>')
     return rows
 

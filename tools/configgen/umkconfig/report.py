@@ -72,7 +72,8 @@ def load_build(build, name=None, budgets=None, profile=None, with_symbols=False)
     doc["arch"] = arch
     doc["build_type"] = cache.get("CMAKE_BUILD_TYPE", "")
     doc["budget"] = report_budget.check(budgets or report_budget.default_path(),
-                                        profile, cache, arch, core.totals)
+                                        profile, cache, arch, core.totals,
+                                        doc["without_selftests"])
     return Build(doc["profile"], doc, core, amalg)
 
 
@@ -99,6 +100,8 @@ def _doc(name, profile, build, core, amalg, features, with_symbols):
     doc = {"schema": SCHEMA, "profile": name, "config_profile": profile,
            "build_dir": build, "measured": core.label, "reader": READER}
     doc.update(_measurement_doc(core))
+    tests = [s for s in doc["subsystems"] if s["name"] == "selftests"]
+    doc["without_selftests"] = {k: doc["total"][k] - sum(s[k] for s in tests) for k in KINDS}
     doc["unnamed"] = {"total": sum(core.unnamed_by_kind().values()),
                       "by_kind": core.unnamed_by_kind()}
     doc["files"] = [dict(name=g["name"], subsystem=g["subsystem"], unnamed=g["unnamed"],
@@ -202,6 +205,10 @@ def render_text(b, by, fmt="text"):
     if un["total"]:
         parts = "; ".join(f"{k} {v}" for k, v in un["by_kind"].items())
         out.append(f"not in a named symbol ({un['total']} bytes, rows in --by symbol): {parts}.")
+    wt = d["without_selftests"]
+    if wt != d["total"]:
+        out.append(f"without the in-kernel self tests (selftests row): text {wt['text']}, "
+                   f"data {wt['data']}, bss {wt['bss']}, total {grand(wt)}.")
     if d.get("amalgamation"):
         a = d["amalgamation"]
         core, am = grand(d["total"]), grand(a["total"])

@@ -1,5 +1,8 @@
 """Size budgets: profiles/budgets.json caps what a profile's core may cost.
 
+Limits: text, data, bss, total (= text+data+bss) of all of libumk.a, and
+core_text ... core_total of it without the in-kernel self tests.
+
 Budgets live beside the profiles, not in them (profiles stay in canonical
 savedefconfig form). A budget applies to a build made from the profile
 alone: a sanitizer build, a custom config, fragments or -DCONFIG_ overrides
@@ -13,7 +16,8 @@ from . import paths
 from .errors import ConfigError
 
 SCHEMA = "umk-budgets/1"
-LIMIT_KEYS = ("text", "data", "bss", "total")
+LIMIT_KEYS = ("text", "data", "bss", "total",
+              "core_text", "core_data", "core_bss", "core_total")
 
 
 def default_path():
@@ -62,7 +66,7 @@ def skip_reason(data, profile, cache, arch):
     return None
 
 
-def check(path, profile, cache, arch, total):
+def check(path, profile, cache, arch, total, core=None):
     """The budget section of a report: status ok / over / skipped."""
     data = load(path)
     shown = paths.display(path)
@@ -74,7 +78,10 @@ def check(path, profile, cache, arch, total):
     if reason:
         return {"file": shown, "status": "skipped", "reason": reason,
                 "limits": limits, "over": {}}
-    used = dict(total, total=total["text"] + total["data"] + total["bss"])
+    core = core or total
+    used = dict(total, total=total["text"] + total["data"] + total["bss"],
+                core_total=core["text"] + core["data"] + core["bss"],
+                **{"core_" + k: core[k] for k in ("text", "data", "bss")})
     over = {k: used[k] - v for k, v in limits.items() if used[k] > v}
     return {"file": shown, "status": "over" if over else "ok", "reason": "",
             "limits": limits, "over": over, "used": {k: used[k] for k in limits}}
