@@ -46,6 +46,7 @@ class KconfigDump(TreeCase, unittest.TestCase):
         self.assertEqual(syms["NR_CPUS"]["range"], ["2", "64"])
         self.assertEqual(syms["NR_CPUS"]["value"], "4")
         self.assertEqual(syms["SWITCH_C"]["choice"], "Context switch")
+        self.assertEqual(syms["SWITCH_C"]["depends"]["text"], 'choice "Context switch"')
         choice = data["choices"][0]
         self.assertEqual((choice["prompt"], choice["selected"], choice["members"]),
                          ("Context switch", "SWITCH_ASM", ["SWITCH_ASM", "SWITCH_C"]))

@@ -87,9 +87,21 @@ static int sym_is_defined(struct symbol *sym)
 	return 0;
 }
 
+static const char *choice_prompt(struct symbol *choice);
+
+/* The choice of the symbol being printed: expr_print() calls it "<choice>". */
+static struct symbol *current_choice;
+
 static void expr_to_buf(void *data, struct symbol *sym, const char *str)
 {
 	struct dump_buf *b = data;
+
+	if (!sym && !strcmp(str, "<choice>") && choice_prompt(current_choice)) {
+		buf_add(b, "choice \"");
+		buf_add(b, choice_prompt(current_choice));
+		buf_add(b, "\"");
+		return;
+	}
 	buf_add(b, str);
 	if (b->with_values && sym_is_named(sym)) {
 		sym_calc_value(sym);
@@ -307,6 +319,7 @@ static void json_symbol(struct symbol *sym)
 	struct menu *menu = sym_menu(sym);
 
 	sym_calc_value(sym);
+	current_choice = choice;
 	putchar('{');
 	json_key("name");
 	json_string(sym->name);

@@ -66,6 +66,11 @@ def unknown(name, model):
     return f"unknown symbol {name}{hint}"
 
 
+def _only_choice(text, choice):
+    """A choice member's condition that is just its choice (explained apart)."""
+    return choice is not None and text == f'choice "{choice.prompt}"'
+
+
 def reason(sym, want, model):
     """Why sym did not take the value want, in terms of the model."""
     choice = model.choice_of(sym)
@@ -79,10 +84,10 @@ def reason(sym, want, model):
             dep = f" depends on {cond['with_values']}" if cond else " is not visible"
             return f'choice "{choice.prompt}"{dep}'
         dep = sym.expr("depends")
-        if dep and dep[1] == "n" and dep[0] != "<choice>":
+        if dep and dep[1] == "n" and not _only_choice(dep[0], choice):
             return f"depends on {dep[0]}"
         vis = sym.expr("prompt_if")
-        if vis and vis[1] == "n" and vis[0] != "<choice>":
+        if vis and vis[1] == "n" and not _only_choice(vis[0], choice):
             return f"its prompt is only visible if {vis[0]}"
         if choice is not None and choice.selected and choice.selected != sym.name:
             return f'choice "{choice.prompt}" chose {choice.selected}'

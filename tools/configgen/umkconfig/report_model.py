@@ -133,7 +133,9 @@ def _section_rows(sec, symbols, subsystem, file):
 def object_rows(obj, file, subsystem):
     in_section = {}
     for s in obj.symbols:
-        if s.size > 0 and s.type not in ("SECTION", "FILE"):
+        # .L* are assembler temporaries (clang sizes its string literals
+        # .L.str.N): unstable names, so their bytes stay with the section.
+        if s.size > 0 and s.type not in ("SECTION", "FILE") and not s.name.startswith(".L"):
             in_section.setdefault(s.ndx, []).append(s)
     rows = []
     for idx in sorted(obj.sections):
