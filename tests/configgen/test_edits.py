@@ -46,6 +46,8 @@ class MenuconfigEdits(TreeCase, unittest.TestCase):
         p = self.configgen("defconfig", "server", "--set", "LOG_BUF_SHIFT=18", "-O", self.build)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("CONFIG_LOG_BUF_SHIFT=18\n", self.read(self.cfg))
+        self.assertRegex(p.stderr, r"^configgen defconfig: warning: .*/\.config:\d+ \(menuconfig edit\) "
+                         r"LOG_BUF_SHIFT=16 overridden by --set LOG_BUF_SHIFT=18\n$")
 
     def test_edit_that_no_longer_takes_is_a_warning(self):
         self.edit(NR_CPUS="8")

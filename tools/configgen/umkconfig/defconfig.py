@@ -65,7 +65,10 @@ def _apply_edits(reqs, set_reqs, user_edits, build_dir, tx):
     text, model, _ = resolve(merged, build_dir, tx)
     kept = []
     for e in user_edits:
-        if merged.by_sym.get(e.sym) is not e:
+        winner = merged.by_sym.get(e.sym)
+        if winner is not e:
+            if winner.value != e.value:
+                warn(f"{e.where} {e.sym}={e.value} overridden by {winner.where} {e.sym}={winner.value}")
             continue
         msg = check.check_one(e, model, merged.by_sym)
         if msg:
