@@ -131,7 +131,7 @@ static void sched_put_prev(struct umk_rq *rq, struct umk_task *t,
 UMK_INTERNAL void umk_sched_activate(struct umk_rq *rq, struct umk_task *t)
 {
 	__atomic_store_n(&rq->nr_running, rq->nr_running + 1, __ATOMIC_SEQ_CST);
-	t->cpu = (int)rq->cpu;
+	__atomic_store_n(&t->cpu, (int)rq->cpu, __ATOMIC_RELAXED);
 	if (t->se.sched_class == SCHED_CLASS_FAIR)
 		umk_fair_place(rq, t);
 	umk_sched_enqueue(rq, t);
@@ -248,6 +248,7 @@ static void sched_release_prev(struct umk_rq *rq, struct umk_task *prev,
 	    state != UMK_TASK_DEAD) {
 		/* Affinity changed: finished on another CPU after the switch. */
 		umk_sched_deactivate(rq, prev);
+		prev->se.yielded = false;
 		rq->migrate_prev = true;
 		return;
 	}
@@ -297,7 +298,8 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 	umk_arch_stack_switch_hint(next);
 	umk_arch_switch(&prev->ctx, &next->ctx);
 	sched_finish_switch();
-	umk_local_irq_restore(flags);
+	umk_barrier();
+	sched_cpu_reload()->irqs_off = (int)flags;
 }
 
 /*
@@ -332,9 +334,10 @@ static struct umk_rq *sched_lock_task_rq(struct umk_task *t)
 	struct umk_rq *rq;
 
 	for (;;) {
-		rq = sched_rq((unsigned int)UMK_READ_ONCE(t->cpu));
+		rq = sched_rq((unsigned int)__atomic_load_n(&t->cpu,
+							    __ATOMIC_RELAXED));
 		umk_raw_spin_lock(&rq->lock);
-		if ((int)rq->cpu == UMK_READ_ONCE(t->cpu))
+		if ((int)rq->cpu == __atomic_load_n(&t->cpu, __ATOMIC_RELAXED))
 			return rq;
 		umk_raw_spin_unlock(&rq->lock);
 	}
@@ -412,7 +415,8 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 
 void umk_sched_task_init(struct umk_task *t)
 {
-	struct umk_task *parent = umk_this_cpu()->curr;
+	struct umk_cpu *cpu = umk_this_cpu();
+	struct umk_task *parent = cpu ? cpu->curr : NULL;
 
 	umk_list_init(&t->se.run_node);
 	umk_spin_lock_init(&t->se.pi_lock);
@@ -425,10 +429,11 @@ void umk_sched_task_init(struct umk_task *t)
 	t->se.cpus_allowed = ~0ULL;
 	t->se.run_ns = t->se.switches = t->se.migrations = 0;
 	t->preempt_count = 0;
-	/* Like fork: policy, priority and nice come from the creator. */
+	/* Like fork: policy, priority, nice and affinity are inherited. */
 	if (parent && parent->se.on_cpu) {
 		sched_set_policy_fields(t, parent->se.policy, parent->se.prio);
 		umk_fair_set_nice(t, parent->se.nice);
+		t->se.cpus_allowed = parent->se.cpus_allowed;
 	} else {
 		sched_set_policy_fields(t, UMK_SCHED_NORMAL, 0);
 		umk_fair_set_nice(t, 0);

@@ -161,8 +161,11 @@ UMK_INTERNAL void umk_sched_balance(struct umk_rq *rq)
 }
 
 /*
- * After queueing a task on cpu. A remote CPU is kicked when it should
- * look at its queue: it was idle or must preempt. If cpu has more work
+ * After queueing a task on cpu. A remote CPU is always kicked (the kick
+ * is skipped by the arch while one is pending, so this is cheap): an
+ * idle CPU must look at its queue, a busy one polls the kick at its next
+ * scheduling point; one that must preempt also gets the preemption
+ * signal. If cpu has more work
  * than it can run, an idle CPU is kicked to steal it.
  */
 UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched)
@@ -170,9 +173,10 @@ UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched)
 	unsigned int self = umk_smp_processor_id(), other;
 	unsigned long long online;
 
-	if (cpu != self && resched) {
+	if (cpu != self) {
 		umk_arch_cpu_kick(cpu);
-		umk_sched_tick_kick(cpu);
+		if (resched)
+			umk_sched_tick_kick(cpu);
 	}
 	if (sched_nr_running(sched_rq(cpu)) < 2)
 		return;

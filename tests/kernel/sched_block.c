@@ -1,0 +1,410 @@
+/*
+ * Suite sched_block: what every blocking primitive of the core needs from
+ * a scheduler, run against whichever one this build has (the cooperative
+ * stub or the full scheduler). Wake-ups must never be lost, including
+ * one that arrives between "I am going to sleep" and umk_schedule(); a
+ * wake-up must come back with the right answer; yield must let the others
+ * run; and thousands of tasks sleeping and waking at random must all
+ * finish.
+ */
+#include <umk/config.h>
+#include <umk/ktest.h>
+#include <umk/sched.h>
+#include <umk/string.h>
+#include <umk/sync.h>
+#include <umk/task.h>
+#include <umk/time.h>
+#include <umk/wait.h>
+#include "core/task.h"
+
+#define SB_TIMEOUT_NS (20 * UMK_NSEC_PER_SEC)
+/* A wake-up that takes this long was lost and rescued by the timeout. */
+#define SB_LOST_NS (2 * UMK_NSEC_PER_SEC)
+
+static unsigned int sb_rand(unsigned int *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* A wake-up between setting SLEEPING and umk_schedule() is not lost. */
+static void sb_wake_before_schedule(struct umk_ktest *t)
+{
+	struct umk_task *me = umk_current();
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		__atomic_store_n(&me->state, UMK_TASK_SLEEPING, __ATOMIC_SEQ_CST);
+		UMK_EXPECT_TRUE(t, umk_wake_up_process(me));
+		umk_schedule(); /* must come back: we are runnable */
+		UMK_ASSERT_EQ(t, umk_task_state(me), UMK_TASK_RUNNING);
+	}
+	/* Waking a running task is not a wake-up. */
+	UMK_EXPECT_TRUE(t, !umk_wake_up_process(me));
+}
+
+/* ---- Sleep and wake by hand, the way wait queues do it ---- */
+
+struct sb_pair {
+	struct umk_task *sleeper;
+	volatile int flag;
+	volatile int woken;
+	int rounds;
+};
+
+static int sb_sleeper_fn(void *arg)
+{
+	struct sb_pair *p = arg;
+	struct umk_task *me = umk_current();
+	int i;
+
+	for (i = 0; i < p->rounds; i++) {
+		for (;;) {
+			__atomic_store_n(&me->state, UMK_TASK_SLEEPING,
+					 __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&p->flag, __ATOMIC_SEQ_CST))
+				break;
+			umk_schedule();
+		}
+		__atomic_store_n(&me->state, UMK_TASK_RUNNING, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&p->flag, 0, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&p->woken, 1, __ATOMIC_SEQ_CST);
+	}
+	return 0;
+}
+
+static void sb_sleep_wake_raw(struct umk_ktest *t)
+{
+	struct sb_pair p = { .rounds = 20000 };
+	struct umk_task *s;
+	int i, spins;
+
+	s = umk_task_create(sb_sleeper_fn, &p, "sb-sleeper");
+	UMK_ASSERT_NOT_NULL(t, s);
+	p.sleeper = s;
+	for (i = 0; i < p.rounds; i++) {
+		__atomic_store_n(&p.flag, 1, __ATOMIC_SEQ_CST);
+		umk_wake_up_process(s);
+		/* Wait for it to consume the flag, yielding meanwhile. */
+		for (spins = 0; __atomic_load_n(&p.woken, __ATOMIC_SEQ_CST) <= i;
+		     spins++) {
+			umk_yield();
+			UMK_ASSERT_TRUE(t, spins < 10000000);
+		}
+	}
+	UMK_EXPECT_EQ(t, umk_task_join(s, NULL), 0);
+	UMK_EXPECT_EQ(t, p.woken, p.rounds);
+}
+
+/* ---- Ping-pong through wait queues ---- */
+
+struct sb_pingpong {
+	struct umk_wait_queue_head wq[2];
+	volatile int turn;
+	int rounds;
+	int failed;
+	int lost;
+};
+
+struct sb_player {
+	struct sb_pingpong *pp;
+	int me;
+};
+
+static int sb_player_fn(void *arg)
+{
+	struct sb_player *pl = arg;
+	struct sb_pingpong *pp = pl->pp;
+	unsigned long long start;
+	int i;
+
+	for (i = 0; i < pp->rounds; i++) {
+		start = umk_time_ns_exact();
+		if (umk_wait_event_timeout(pp->wq[pl->me],
+					   __atomic_load_n(&pp->turn,
+							   __ATOMIC_SEQ_CST) ==
+						   pl->me,
+					   SB_TIMEOUT_NS)) {
+			pp->failed = 1;
+			return 1;
+		}
+		if (umk_time_ns_exact() - start > SB_LOST_NS)
+			pp->lost++;
+		__atomic_store_n(&pp->turn, !pl->me, __ATOMIC_SEQ_CST);
+		umk_wake_up(&pp->wq[!pl->me]);
+	}
+	return 0;
+}
+
+static void sb_ping_pong(struct umk_ktest *t)
+{
+	struct sb_pingpong pp = { .rounds = 2000 };
+	struct sb_player pl[2] = { { &pp, 0 }, { &pp, 1 } };
+	struct umk_task *a, *b;
+	int ca = -1, cb = -1;
+
+	umk_wait_queue_init(&pp.wq[0]);
+	umk_wait_queue_init(&pp.wq[1]);
+	a = umk_task_create(sb_player_fn, &pl[0], "sb-ping");
+	b = umk_task_create(sb_player_fn, &pl[1], "sb-pong");
+	UMK_ASSERT_NOT_NULL(t, a);
+	UMK_ASSERT_NOT_NULL(t, b);
+	UMK_EXPECT_EQ(t, umk_task_join(a, &ca), 0);
+	UMK_EXPECT_EQ(t, umk_task_join(b, &cb), 0);
+	UMK_EXPECT_EQ(t, ca, 0);
+	UMK_EXPECT_EQ(t, cb, 0);
+	UMK_EXPECT_EQ(t, pp.failed, 0);
+	UMK_EXPECT_EQ(t, pp.lost, 0);
+}
+
+/* ---- Wake-up from IRQ context (a timer) ---- */
+
+struct sb_irq_wake {
+	struct umk_timer timer;
+	struct umk_task *task;
+	volatile int fired;
+	volatile bool woke;
+};
+
+static void sb_irq_wake_fn(struct umk_timer *tm)
+{
+	struct sb_irq_wake *w = tm->data;
+
+	__atomic_store_n(&w->fired, 1, __ATOMIC_SEQ_CST);
+	w->woke = umk_wake_up_process(w->task);
+}
+
+static void sb_wake_from_irq(struct umk_ktest *t)
+{
+	struct sb_irq_wake w = { .task = umk_current() };
+	unsigned long long deadline;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		w.fired = 0;
+		umk_timer_init(&w.timer, sb_irq_wake_fn, &w);
+		umk_timer_arm(&w.timer, umk_time_ns_exact() + 200 * UMK_NSEC_PER_USEC);
+		deadline = umk_time_ns_exact() + SB_TIMEOUT_NS;
+		for (;;) {
+			__atomic_store_n(&w.task->state, UMK_TASK_SLEEPING,
+					 __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&w.fired, __ATOMIC_SEQ_CST))
+				break;
+			umk_schedule();
+			UMK_ASSERT_TRUE(t, umk_time_ns_exact() < deadline);
+		}
+		__atomic_store_n(&w.task->state, UMK_TASK_RUNNING,
+				 __ATOMIC_SEQ_CST);
+		UMK_EXPECT_TRUE(t, w.woke);
+	}
+}
+
+/* ---- Yield order ---- */
+
+#define SB_YIELDERS 4
+#define SB_YIELD_ROUNDS 200
+
+struct sb_yield {
+	volatile int log[SB_YIELDERS * SB_YIELD_ROUNDS];
+	volatile int pos;
+	volatile int count[SB_YIELDERS];
+	volatile int min_seen_at_end[SB_YIELDERS];
+};
+
+struct sb_yielder {
+	struct sb_yield *y;
+	int id;
+};
+
+static int sb_yielder_fn(void *arg)
+{
+	struct sb_yielder *me = arg;
+	struct sb_yield *y = me->y;
+	int i, j, min;
+
+	for (i = 0; i < SB_YIELD_ROUNDS; i++) {
+		y->log[__atomic_fetch_add(&y->pos, 1, __ATOMIC_SEQ_CST)] = me->id;
+		__atomic_fetch_add(&y->count[me->id], 1, __ATOMIC_SEQ_CST);
+		umk_yield();
+	}
+	min = SB_YIELD_ROUNDS;
+	for (j = 0; j < SB_YIELDERS; j++)
+		if (y->count[j] < min)
+			min = y->count[j];
+	y->min_seen_at_end[me->id] = min;
+	return 0;
+}
+
+/*
+ * Tasks that only yield run in strict rotation where the policy is FIFO
+ * (the stub; SCHED_FIFO tasks of one priority on one CPU). In the fair
+ * class, yield gives way to whoever has run less, so no task gets far
+ * ahead of the others.
+ */
+static void sb_yield_order(struct umk_ktest *t)
+{
+	static struct sb_yield y;
+	struct sb_yielder ys[SB_YIELDERS];
+	struct umk_task *tasks[SB_YIELDERS];
+	bool strict = true;
+	int i;
+
+	umk_memset((void *)&y, 0, sizeof(y));
+	/* Children inherit policy and affinity: one CPU, one FIFO level. */
+	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
+	if (UMK_IS_ENABLED(CONFIG_SCHED))
+		strict = umk_sched_setscheduler(umk_current(), UMK_SCHED_FIFO,
+						10) == 0;
+	for (i = 0; i < SB_YIELDERS; i++) {
+		ys[i].y = &y;
+		ys[i].id = i;
+		tasks[i] = umk_task_create(sb_yielder_fn, &ys[i], "sb-yield");
+		UMK_ASSERT_NOT_NULL(t, tasks[i]);
+	}
+	for (i = 0; i < SB_YIELDERS; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(tasks[i], NULL), 0);
+	if (UMK_IS_ENABLED(CONFIG_SCHED))
+		umk_sched_setscheduler(umk_current(), UMK_SCHED_NORMAL, 0);
+	UMK_ASSERT_EQ(t, y.pos, SB_YIELDERS * SB_YIELD_ROUNDS);
+	if (strict) {
+		for (i = 0; i < y.pos; i++)
+			UMK_EXPECT_EQ(t, y.log[i], i % SB_YIELDERS);
+	} else {
+		for (i = 0; i < SB_YIELDERS; i++)
+			UMK_EXPECT_GE(t, y.min_seen_at_end[i],
+				      SB_YIELD_ROUNDS / 2);
+	}
+}
+
+/* ---- Thousands of tasks sleeping and waking at random ---- */
+
+#define SB_STRESS_TASKS 2000
+#define SB_STRESS_ROUNDS 4
+#define SB_STRESS_QUEUES 16
+
+struct sb_stress {
+	struct umk_wait_queue_head wq[SB_STRESS_QUEUES];
+	volatile int tokens[SB_STRESS_QUEUES];
+	volatile int consumed;
+	volatile int produced;
+	volatile int timeouts;
+	volatile int done;
+};
+
+struct sb_stress_arg {
+	struct sb_stress *s;
+	unsigned int seed;
+};
+
+static bool sb_take_token(struct sb_stress *s, int q)
+{
+	int n = __atomic_load_n(&s->tokens[q], __ATOMIC_SEQ_CST);
+
+	while (n > 0)
+		if (__atomic_compare_exchange_n(&s->tokens[q], &n, n - 1, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return true;
+	return false;
+}
+
+static int sb_stress_fn(void *arg)
+{
+	struct sb_stress_arg *a = arg;
+	struct sb_stress *s = a->s;
+	unsigned int seed = a->seed;
+	int i, q;
+
+	for (i = 0; i < SB_STRESS_ROUNDS; i++) {
+		q = (int)(sb_rand(&seed) % SB_STRESS_QUEUES);
+		switch (sb_rand(&seed) % 4) {
+		case 0: /* sleep a little on the clock */
+			umk_sleep_ns(sb_rand(&seed) % (200 * UMK_NSEC_PER_USEC));
+			break;
+		case 1: /* yield */
+			umk_yield();
+			break;
+		case 2: /* produce a token and wake one waiter */
+			__atomic_fetch_add(&s->tokens[q], 1, __ATOMIC_SEQ_CST);
+			__atomic_fetch_add(&s->produced, 1, __ATOMIC_SEQ_CST);
+			umk_wake_up_one(&s->wq[q]);
+			break;
+		default: /* consume one, waiting for a producer */
+			if (umk_wait_event_timeout(s->wq[q], sb_take_token(s, q),
+						   SB_TIMEOUT_NS))
+				__atomic_fetch_add(&s->timeouts, 1,
+						   __ATOMIC_SEQ_CST);
+			else
+				__atomic_fetch_add(&s->consumed, 1,
+						   __ATOMIC_SEQ_CST);
+			break;
+		}
+	}
+	__atomic_fetch_add(&s->done, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void sb_stress(struct umk_ktest *t)
+{
+	static struct sb_stress s;
+	static struct sb_stress_arg args[SB_STRESS_TASKS];
+	static struct umk_task *tasks[SB_STRESS_TASKS];
+	int i, q, n = 0;
+
+	umk_memset((void *)&s, 0, sizeof(s));
+	for (q = 0; q < SB_STRESS_QUEUES; q++) {
+		umk_wait_queue_init(&s.wq[q]);
+		s.tokens[q] = 1; /* a consumer per queue can always start */
+	}
+	for (i = 0; i < SB_STRESS_TASKS; i++) {
+		args[i].s = &s;
+		args[i].seed = 2463534242u + (unsigned int)i * 7919u;
+		tasks[i] = umk_task_create(sb_stress_fn, &args[i], "sb-stress");
+		if (!tasks[i])
+			break;
+		n++;
+	}
+	UMK_EXPECT_GE(t, n, SB_STRESS_TASKS / 2);
+	/* Feed consumers that outnumber producers until everyone is done. */
+	while (__atomic_load_n(&s.done, __ATOMIC_SEQ_CST) < n) {
+		for (q = 0; q < SB_STRESS_QUEUES; q++) {
+			__atomic_fetch_add(&s.tokens[q], 1, __ATOMIC_SEQ_CST);
+			umk_wake_up_one(&s.wq[q]);
+		}
+		umk_sleep_ns(UMK_NSEC_PER_MSEC);
+	}
+	for (i = 0; i < n; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(tasks[i], NULL), 0);
+	UMK_EXPECT_EQ(t, s.done, n);
+	UMK_EXPECT_EQ(t, s.timeouts, 0);
+}
+
+/* ---- Preemption control nests ---- */
+
+static void sb_preempt_nesting(struct umk_ktest *t)
+{
+	struct umk_task *me = umk_current();
+	int base = me->preempt_count;
+
+	umk_preempt_disable();
+	umk_preempt_disable();
+	UMK_EXPECT_EQ(t, me->preempt_count, base + 2);
+	umk_preempt_enable();
+	umk_preempt_enable();
+	UMK_EXPECT_EQ(t, me->preempt_count, base);
+	umk_yield();
+	UMK_EXPECT_EQ(t, me->preempt_count, base);
+}
+
+static const struct umk_ktest_case sched_block_cases[] = {
+	UMK_KTEST_CASE(sb_wake_before_schedule),
+	UMK_KTEST_CASE(sb_sleep_wake_raw),
+	UMK_KTEST_CASE(sb_ping_pong),
+	UMK_KTEST_CASE(sb_wake_from_irq),
+	UMK_KTEST_CASE(sb_yield_order),
+	UMK_KTEST_CASE(sb_stress),
+	UMK_KTEST_CASE(sb_preempt_nesting),
+};
+UMK_KTEST_SUITE(sched_block, sched_block_cases);
