@@ -19,3 +19,6 @@ set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/${UMK_CROSS_TRIPLE})
 # configgen expands $(SRCARCH) in the Kbuild files from this.
 set(ENV{UMK_SRCARCH} aarch64)
 set(ENV{UMK_EMULATOR} "qemu-aarch64 -L /usr/${UMK_CROSS_TRIPLE}")
+# Host tools built at configure time (configgen's kconfig-dump helper) use
+# the build machine's compiler, not the cross one.
+set(ENV{CC} cc)
