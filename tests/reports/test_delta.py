@@ -95,6 +95,14 @@ class DeltaFunction(unittest.TestCase):
         self.assertEqual(compare.summary_line(d),
                          "add/remove: 1/0 grow/shrink: 1/1 up/down: +5/-6 (-1)")
 
+    def test_keys_drop_gcc_numbering(self):
+        from umkconfig.report_model import Row
+        self.assertEqual(Row("core", "core/a.c", "slots.5", "bss", 8, True).key(), "slots")
+        self.assertEqual(Row("core", "core/a.c", "foo.constprop.0", "text", 8, True).key(),
+                         "foo.constprop")
+        self.assertEqual(Row("core", "core/a.c", "[.eh_frame]", "text", 8, False).key(),
+                         "core/a.c:[.eh_frame]")
+
     def test_limit_keeps_both_ends(self):
         old = {f"s{i}": 100 for i in range(10)}
         new = {f"s{i}": 100 + i - 5 for i in range(10)}

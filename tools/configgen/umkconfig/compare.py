@@ -146,15 +146,22 @@ def _feature_matrix(builds):
             r = index.get(f["symbol"])
             if r is None:
                 r = index[f["symbol"]] = {"symbol": f["symbol"], "prompt": f["prompt"],
-                                          "menu": f["menu"], "values": {}}
+                                          "menu": f["menu"], "values": {},
+                                          "_at": f.get("index", -1)}
                 rows.append(r)
             r["values"][b.name] = f["value"]
     for r in rows:
         r["values"] = {b.name: r["values"].get(b.name) for b in builds}
-    order = {}
-    for r in rows:  # group by menu, menus in first-seen order
-        order.setdefault(r["menu"], len(order))
-    return sorted(rows, key=lambda r: order[r["menu"]])
+    # Kconfig order (all builds share one Kconfig), grouped by menu: a menu
+    # sits where its first symbol does.
+    rows.sort(key=lambda r: r["_at"])
+    menu_at = {}
+    for r in rows:
+        menu_at.setdefault(r["menu"], len(menu_at))
+    rows.sort(key=lambda r: (menu_at[r["menu"]], r["_at"]))
+    for r in rows:
+        del r["_at"]
+    return rows
 
 
 # ---- text and Markdown ----------------------------------------------------

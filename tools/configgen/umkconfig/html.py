@@ -42,8 +42,9 @@ def render_compare(doc):
            f'<h1>umk: what each configuration costs and what it has</h1>',
            '<p class="note">Sizes of <code>libumk.a</code> per build, measured with binutils '
            '(<code>readelf</code>, checked against <code>size</code>); the amalgamation column is '
-           '<code>umk.c</code> compiled as one object with the same flags. '
-           f'Baseline for deltas: <b>{esc(doc["baseline"])}</b>.</p>']
+           '<code>umk.c</code> compiled as one object with the same flags.'
+           + (f' Baseline for deltas: <b>{esc(doc["baseline"])}</b>.' if doc["deltas"] else "")
+           + '</p>']
     out += _totals(doc)
     colors = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(doc["subsystems"])}
     out += ['<h2>Size per subsystem</h2>', _stacked_bars(doc, colors), _kind_bars(doc)]

@@ -118,7 +118,8 @@ def _doc(name, profile, build, core, amalg, features, with_symbols):
         doc["amalgamation"] = None
     doc["features"] = {f.symbol: f.value for f in features}
     doc["feature_list"] = [{"symbol": f.symbol, "value": f.value, "type": f.type,
-                            "prompt": f.prompt, "menu": f.menu} for f in features]
+                            "prompt": f.prompt, "menu": f.menu, "index": f.index}
+                           for f in features]
     doc["budget"] = None
     doc["warnings"] = list(core.warnings)
     return doc

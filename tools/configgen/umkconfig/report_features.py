@@ -22,6 +22,7 @@ class Feature:
     type: str
     prompt: str      # None for invisible symbols (HAVE_* capability flags)
     menu: str        # "A > B", "" for the top level
+    index: int = -1  # position in Kconfig order (config.json), -1 if unknown
 
 
 def enabled(value):
@@ -36,11 +37,11 @@ def load(build):
     model = _load_model(os.path.join(build, "config.json"))
     features = []
     if model is not None:
-        for s in model:
+        for i, s in enumerate(model):
             v = values.get(s.get("name"))
             if v is not None and enabled(v):
-                features.append(Feature(s["name"], v, s.get("type") or "",
-                                        s.get("prompt"), " > ".join(s.get("menu_path") or [])))
+                features.append(Feature(s["name"], v, s.get("type") or "", s.get("prompt"),
+                                        " > ".join(s.get("menu_path") or []), i))
     known = {f.symbol for f in features}
     for sym, v in values.items():
         if enabled(v) and sym not in known:

@@ -9,12 +9,14 @@ are therefore the totals, and the totals are checked against `size`.
 """
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 
 from . import report_elf
 from .errors import ConfigError
 
 KINDS = ("text", "data", "bss")
+_NUMBER = re.compile(r"\.[0-9]+")
 
 # Source path -> subsystem, first match wins. A core file not listed gets
 # "core/<name>", so code added later is shown, never lost.
@@ -105,8 +107,13 @@ class Row:
     section: str = ""
 
     def key(self):
-        """The name deltas match rows by across builds (bloat-o-meter: the symbol)."""
-        return self.symbol if self.named else f"{self.file}:{self.symbol}"
+        """The name deltas match rows by across builds (bloat-o-meter: the symbol).
+
+        As bloat-o-meter does, '.NUMBER' suffixes are dropped: GCC numbers
+        function-local statics and clones (slots.5, foo.constprop.0) in an
+        order that shifts with unrelated edits.
+        """
+        return _NUMBER.sub("", self.symbol) if self.named else f"{self.file}:{self.symbol}"
 
 
 def _section_rows(sec, symbols, subsystem, file):
