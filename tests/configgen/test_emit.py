@@ -80,6 +80,7 @@ class EmitFakeTree(TreeCase, unittest.TestCase):
         self.assertIn("umk_core_answer", nm)
         self.assertNotIn("umk_core_helper", nm)
         self.assertNotIn("umk_core_counter", nm)
+        self.assertNotIn("umk_arch_switch_answer", nm)  # assembly, made local too
         # and the binary carries its .config
         p = run(["show-config", os.path.join(d, "umk-test")])
         want = "".join(l + "\n" for l in self.read(os.path.join(self.build, ".config")).splitlines()

@@ -59,6 +59,9 @@ def build_header(amalg, src):
 def _c_string_lines(lines):
     out = []
     for line in lines:
+        if line.startswith("\t/*"):  # a note for the reader, outside the string
+            out.append(line)
+            continue
         esc = line.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
         out.append(f'\t"{esc}\\n"')
     return "\n".join(out)
@@ -120,9 +123,30 @@ def preprocess_asm(src, rel, generated, arch):
     return p.stdout, True
 
 
-def asm_block(src, rel, generated, arch):
+_BINDING = re.compile(r"^\s*\.(globl|global|weak)\s+(.+?)\s*$")
+
+
+def localize(lines, public_text):
+    """Drop .globl/.weak for symbols the public API does not declare.
+
+    In one translation unit the C code reaches the assembly's symbols
+    without the linker, so they can be local, as UMK_INTERNAL makes the C
+    internals static: umk.o then exports only the public API."""
+    public_text = re.sub(r"/\*.*?\*/|//[^\n]*", " ", public_text, flags=re.S)
+    out = []
+    for line in lines:
+        m = _BINDING.match(line)
+        names = [n.strip() for n in m.group(2).split(",")] if m else []
+        if names and not any(re.search(rf"\b{re.escape(n)}\b", public_text) for n in names):
+            out.append(f"\t/* .{m.group(1)} {', '.join(names)}: local in the amalgamation */")
+            continue
+        out.append(line)
+    return out
+
+
+def asm_block(src, rel, generated, arch, public_text=""):
     text, cpp = preprocess_asm(src, rel, generated, arch)
-    lines = [l.rstrip() for l in text.split("\n") if l.strip()]
+    lines = localize([l.rstrip() for l in text.split("\n") if l.strip()], public_text)
     how = "preprocessed for this config" if cpp else "verbatim"
     return (f"/* {rel}, {how}: assembly cannot be C, so it is a top-level asm block. */\n"
             "__asm__(\n\t\"\\t.pushsection .text\\n\"\n"
@@ -130,7 +154,7 @@ def asm_block(src, rel, generated, arch):
             "\n\t\"\\t.popsection\\n\"\n);\n")
 
 
-def build_source(amalg, src, sources, generated, arch, summary):
+def build_source(amalg, src, sources, generated, arch, summary, public_text=""):
     out = ["#define _GNU_SOURCE\n",
            BANNER.format(summary=summary),
            "#define UMK_AMALGAMATION 1\n#define UMK_INTERNAL static\n"
@@ -148,7 +172,7 @@ def build_source(amalg, src, sources, generated, arch, summary):
     out.append(amalg.take())
     if asm:
         out.append("\n/* ==== assembly ==== */\n")
-        out += [asm_block(src, rel, generated, arch) for rel in asm]
+        out += [asm_block(src, rel, generated, arch, public_text) for rel in asm]
     return "".join(out)
 
 
@@ -165,7 +189,7 @@ def emit(build_dir, tx=None):
     _, sources = generate.sources_cmake(config, arch)
     amalg = Amalgamator(src, generated, config)
     header = build_header(amalg, src)
-    source = build_source(amalg, src, sources, generated, arch, _summary(config))
+    source = build_source(amalg, src, sources, generated, arch, _summary(config), header)
     return header, source
 
 
