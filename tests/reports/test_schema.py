@@ -91,7 +91,10 @@ class Schema(unittest.TestCase):
             import jsonschema
         except ImportError:
             self.skipTest("python3-jsonschema not installed (the stdlib validator above is the test)")
+        jsonschema.Draft202012Validator.check_schema(report_schema.SCHEMA)
         jsonschema.validate(self.run_json("compare", self.tiny, self.vm), report_schema.SCHEMA)
+        jsonschema.validate(self.run_json("report", "-O", self.tiny, "--by", "symbol"),
+                            report_schema.SCHEMA)
         bad = self.run_json("report", "-O", self.tiny)
         del bad["subsystems"]
         with self.assertRaises(jsonschema.ValidationError):
