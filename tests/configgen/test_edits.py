@@ -31,6 +31,13 @@ class MenuconfigEdits(TreeCase, unittest.TestCase):
         self.assertEqual(p.stderr, "configgen defconfig: note: kept 2 menuconfig edit(s) on top of the "
                          "inputs: LOG_BUF_SHIFT=16 SCHED_STATS=n (configgen defconfig --discard-edits drops them)\n")
 
+    def test_choice_edit_survives(self):
+        self.edit(SWITCH_ASM="n", SWITCH_C="y")
+        p = self.configgen("defconfig", "server", "-O", self.build)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("CONFIG_SWITCH_C=y\n", self.read(self.cfg))
+        self.assertIn("edit(s) on top of the inputs: SWITCH_ASM=n SWITCH_C=y (", p.stderr)
+
     def test_consequences_are_not_edits(self):
         # Turning SCHED off makes SMP and NR_CPUS vanish: only SCHED is an edit.
         self.edit(SCHED="n")

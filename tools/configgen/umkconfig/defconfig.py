@@ -12,7 +12,7 @@ from . import check, dotconfig, edits, kconf, paths
 from .atomic import Transaction
 from .errors import ConfigError, note, warn
 from .model import Model
-from .requests import Requests, gather
+from .requests import gather
 
 
 def resolve(reqs, build_dir=None, tx=None):
