@@ -281,7 +281,9 @@ def add_parser(sub):
         description="Compare build directories: totals, sizes per subsystem, the feature matrix "
         "(profiles as columns) and bloat-o-meter style per-symbol deltas against --baseline. "
         "A DIR may be written NAME=DIR to name its column.")
-    c.add_argument("dirs", nargs="+", metavar="DIR")
+    c.add_argument("dirs", nargs="+", metavar="DIR",
+                   help="a built build directory (NAME=DIR names its column), or an object file "
+                   "or archive to measure bare")
     c.add_argument("--baseline", metavar="NAME", default=None,
                    help="the build deltas are taken against (default: the first)")
     c.add_argument("--threshold", type=int, default=0, metavar="BYTES",
@@ -294,7 +296,9 @@ def add_parser(sub):
     c.add_argument("--reference", action="append", metavar="NAME=ELF",
                    help="a foreign kernel as a reference row by its `size` totals, "
                    "e.g. linux.uml=/usr/bin/linux.uml (repeatable)")
-    c.add_argument("--format", choices=("text", "md", "json", "html"), default="text")
+    c.add_argument("--format", choices=("text", "md", "json", "html"), default="text",
+                   help="aligned text (default), Markdown, JSON (schema umk-compare/1) or "
+                   "self-contained HTML with SVG charts")
     c.add_argument("-o", metavar="FILE", default=None, help="write to FILE instead of stdout")
     c.add_argument("--budgets", metavar="FILE", default=None,
                    help="budget file (default: profiles/budgets.json)")
