@@ -15,13 +15,17 @@ from fixture import CONFIGGEN, PYTHON, TreeCase, prebuilt_helper
 class Menuconfig(TreeCase, unittest.TestCase):
     def setUp(self):
         super().setUp()
-        # A private tmux server: nothing of the user's is touched.
-        self.socket = f"configgen-test-{os.getpid()}"
+        # A private tmux server on a socket in the test's own directory:
+        # nothing of the user's is touched and nothing is left behind.
+        self.socket = os.path.join(self.tmp, "tmux.sock")
         self.done = os.path.join(self.tmp, "mconf.done")
-        self.addCleanup(self.tmux, "kill-server", check=False)
+
+    def tearDown(self):
+        self.tmux("kill-server", check=False)  # before the socket's directory goes
+        super().tearDown()
 
     def tmux(self, *args, check=True):
-        return subprocess.run(["tmux", "-L", self.socket] + list(args), capture_output=True, text=True,
+        return subprocess.run(["tmux", "-S", self.socket] + list(args), capture_output=True, text=True,
                               check=check)
 
     def screen(self):
