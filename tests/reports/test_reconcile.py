@@ -1,6 +1,7 @@
 """Every byte `size` counts is in exactly one row, at every level of detail."""
 import json
 import os
+import shutil
 import subprocess
 import unittest
 
@@ -110,6 +111,48 @@ class SyntheticBuild(ReconcileMixin, unittest.TestCase):
         p = support.configgen("report", "-O", os.path.join(self.tmp.path, "nope"))
         self.assertEqual(p.returncode, 1)
         self.assertIn("libumk.a: no such file", p.stderr)
+
+
+EXOTIC = """
+    __thread int umk_tls_counter = 5;
+    __thread char umk_tls_buf[64];
+    int umk_common_thing;
+    static void umk_ctor(void) __attribute__((constructor));
+    static void umk_ctor(void) { umk_tls_counter++; }
+    const char *const umk_names[] = {"a", "b", "c"};
+    int umk_use(int x) { return umk_tls_buf[x] + umk_common_thing + umk_names[x][0]; }
+    """
+
+
+class ExoticSections(unittest.TestCase):
+    """TLS, constructors, relocated read-only data, CET notes, common symbols: still to the byte."""
+
+    def test_both_compilers(self):
+        tmp = support.TempDir()
+        try:
+            for cc in ("gcc", "clang"):
+                if not shutil.which(cc):
+                    continue
+                with self.subTest(cc=cc):
+                    obj = os.path.join(tmp.path, f"exotic-{cc}.o")
+                    src = os.path.join(tmp.path, "exotic.c")
+                    with open(src, "w", encoding="utf-8") as f:
+                        f.write(support.dedent(EXOTIC))
+                    subprocess.run([cc, "-O2", "-fPIC", "-fcommon", "-fcf-protection",
+                                    "-ffunction-sections", "-fdata-sections", "-c", src, "-o", obj],
+                                   check=True)
+                    p = support.configgen("report", "--object", obj, "--by", "symbol",
+                                          "--format", "json", check=0)
+                    d = json.loads(p.stdout)
+                    want = support.size_totals(obj)
+                    self.assertEqual(d["total"], want)
+                    self.assertEqual(row_sums(d["symbols"]), want)
+                    names = {s["name"]: s for s in d["symbols"]}
+                    self.assertEqual(names["umk_tls_buf"]["bss"], 64)
+                    self.assertEqual(names["umk_tls_counter"]["data"], 4)
+                    self.assertNotIn("umk_common_thing", names)  # COMMON: not in a section, nor in size
+        finally:
+            tmp.cleanup()
 
 
 @unittest.skipUnless(os.environ.get("UMK_REPORT_BUILD"),
