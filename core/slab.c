@@ -149,6 +149,9 @@ UMK_INTERNAL int umk_slab_cache_init(struct umk_cache *c, const char *name,
 	if (c->order >= UMK_MAX_ORDER)
 		return -UMK_EINVAL;
 	c->objs_per_slab = (unsigned int)((UMK_PAGE_SIZE << c->order) / c->stride);
+	/* Like Linux's SLAB: fewer big objects wait in magazines. */
+	c->mag_limit = size <= 256 ? UMK_SLAB_MAG_SIZE : size <= 1024 ? 63 : 15;
+	c->mag_batch = (c->mag_limit + 1) / 2;
 	umk_spin_lock_init(&c->lock);
 	umk_list_init(&c->partial);
 	umk_list_init(&c->full);
@@ -258,7 +261,7 @@ static unsigned int slab_refill(struct umk_cache *c, struct umk_slab_magazine *m
 {
 	unsigned int n = 0;
 
-	while (n < UMK_SLAB_BATCH) {
+	while (n < c->mag_batch) {
 		struct umk_page *s;
 
 		if (!umk_list_empty(&c->partial)) {
@@ -272,7 +275,7 @@ static unsigned int slab_refill(struct umk_cache *c, struct umk_slab_magazine *m
 		} else {
 			break;
 		}
-		while (n < UMK_SLAB_BATCH && s->freelist) {
+		while (n < c->mag_batch && s->freelist) {
 			void *obj = s->freelist;
 
 			s->freelist = *slab_link(c, obj);
@@ -356,9 +359,9 @@ UMK_INTERNAL void umk_slab_free_slow(struct umk_cache *c, void *obj)
 	unsigned long irqs;
 
 	m = umk_slab_mag_lock(c, &irqs);
-	if (m->count == UMK_SLAB_MAG_SIZE) {
+	if (m->count >= c->mag_limit) {
 		slab_lists_lock(c);
-		slab_flush(c, m, UMK_SLAB_BATCH, &to_free);
+		slab_flush(c, m, c->mag_batch, &to_free);
 		slab_lists_unlock(c);
 	}
 	m->objs[m->count++] = obj;

@@ -20,8 +20,12 @@
 #include <umk/slab.h>
 #include <umk/spinlock.h>
 
-#define UMK_SLAB_MAG_SIZE 31 /* a magazine fills four cache lines */
-#define UMK_SLAB_BATCH 16    /* objects moved per refill or flush */
+/*
+ * A magazine holds up to 127 pointers (1 KiB); how many a cache uses
+ * depends on its object size (c->mag_limit), so big objects do not pile
+ * up in magazines. Half a magazine moves per refill or flush.
+ */
+#define UMK_SLAB_MAG_SIZE 127
 #define UMK_SLAB_NAME_LEN 24
 
 #ifdef CONFIG_SLAB_PERCPU
@@ -47,6 +51,8 @@ struct umk_cache {
 	unsigned int free_offset; /* where a free object keeps its link */
 	unsigned int order;       /* a slab is 2^order pages */
 	unsigned int objs_per_slab;
+	unsigned int mag_limit;   /* objects a magazine may hold */
+	unsigned int mag_batch;   /* objects moved per refill or flush */
 	void (*ctor)(void *obj);
 
 	umk_spinlock_t lock;         /* the lists and counters below */
@@ -110,13 +116,21 @@ static inline void umk_slab_mag_unlock(struct umk_cache *c, unsigned long irqs)
  * The slow paths are tail calls and run the hooks themselves, so the fast
  * paths need no stack frame.
  */
+/*
+ * Make c an opaque register: compilers otherwise re-derive it from the
+ * caller's array index after every barrier (kmalloc's class table).
+ */
+#define umk_slab_opaque(c) __asm__("" : "+r"(c))
+
 static inline void *umk_slab_alloc_fast(struct umk_cache *c)
 {
-	unsigned int flags = c->flags;
 	struct umk_slab_magazine *m;
 	unsigned long irqs;
+	unsigned int flags;
 	void *obj;
 
+	umk_slab_opaque(c);
+	flags = c->flags;
 	m = umk_slab_mag_lock(c, &irqs);
 	if (umk_likely(m->count)) {
 		obj = m->objs[--m->count];
@@ -134,10 +148,11 @@ static inline void umk_slab_free_fast(struct umk_cache *c, void *obj)
 	struct umk_slab_magazine *m;
 	unsigned long irqs;
 
+	umk_slab_opaque(c);
 	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		umk_slab_free_hook(c, obj);
 	m = umk_slab_mag_lock(c, &irqs);
-	if (umk_likely(m->count < UMK_SLAB_MAG_SIZE)) {
+	if (umk_likely(m->count < c->mag_limit)) {
 		m->objs[m->count++] = obj;
 		umk_slab_mag_unlock(c, irqs);
 	} else {
