@@ -103,6 +103,14 @@ class SyntheticBuild(ReconcileMixin, unittest.TestCase):
             names = {s["name"] for s in a["subsystems"]}
             self.assertIn("core/memory", names)
             self.assertIn(report_model.AMALG_UNMAPPED, names)  # .eh_frame, strings
+            core = report_model.measure_archive(os.path.join(self.build, "libumk.a"),
+                                                report_model.build_sources(self.build))
+            amalg = report_model.measure_amalgamation(obj, core)
+            by_section = {r.section: r for r in amalg.rows if not r.named}
+            for sec, r in by_section.items():  # a function's own sections go with it
+                if sec.startswith(".rodata.umk_task_state"):
+                    self.assertEqual(r.file, "core/task.c", sec)
+            self.assertEqual(by_section[".eh_frame"].subsystem, report_model.AMALG_UNMAPPED)
         finally:
             os.remove(obj)
             tmp.cleanup()

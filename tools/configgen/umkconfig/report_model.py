@@ -308,6 +308,30 @@ def _base_name(sym):
     return sym.split(".", 1)[0] if not sym.startswith(".") else sym
 
 
+_PER_SYMBOL_SECTION = re.compile(r"^\.(?:text|rodata|data|bss)\.(.+?)(?:\.str\d+\.\d+|\.cst\d+)?$")
+
+
+def _section_owner_name(section):
+    """'.rodata.FN.str1.1' / '.rodata.FN' (a function's strings, jump tables) -> 'FN'."""
+    m = _PER_SYMBOL_SECTION.match(section)
+    if not m or re.match(r"^(str|cst)[0-9]+", m.group(1)):
+        return None  # .rodata.str1.1, .rodata.cst16: shared by the whole object
+    return _base_name(m.group(1))
+
+
+def _owner(candidates, row):
+    """The libumk.a row a symbol of the amalgamation came from, if that is clear.
+
+    One defining file is clear; several (function-local statics such as
+    `slots` in two test files) are told apart by size when only one matches.
+    """
+    files = {c.file for c in candidates}
+    if len(files) == 1:
+        return candidates[0]
+    same_size = {c.file: c for c in candidates if c.size == row.size}
+    return next(iter(same_size.values())) if len(same_size) == 1 else None
+
+
 def measure_amalgamation(obj_path, core):
     """Measure the amalgamation object, mapping its symbols to the files of CORE.
 
@@ -315,21 +339,17 @@ def measure_amalgamation(obj_path, core):
     name to the libumk.a row that defines them (static names are unique in
     the tree by rule); what matches nothing is its own row.
     """
-    owner = {}
+    owners = {}
     for r in core.rows:
-        if not r.named:
-            continue
-        base = _base_name(r.symbol)
-        if base not in owner:
-            owner[base] = (r.file, r.subsystem)
-        elif owner[base] and owner[base][0] != r.file:
-            owner[base] = None  # defined in two files: ambiguous
+        if r.named:
+            owners.setdefault(_base_name(r.symbol), []).append(r)
     rows, totals = [], dict.fromkeys(KINDS, 0)
     for obj in report_elf.read_objects(obj_path):
         for r in object_rows(obj, "amalgamation/umk.c", AMALG_UNMAPPED):
-            hit = owner.get(_base_name(r.symbol)) if r.named else None
+            name = _base_name(r.symbol) if r.named else _section_owner_name(r.section)
+            hit = _owner(owners.get(name, []), r) if name else None
             if hit:
-                r.file, r.subsystem = hit
+                r.file, r.subsystem = hit.file, hit.subsystem
             rows.append(r)
         totals = add(totals, obj.totals())
     _, size_totals = report_elf.size_berkeley(obj_path)
