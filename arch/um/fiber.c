@@ -7,9 +7,9 @@
  * errors). __sanitizer_start_switch_fiber() announces the stack we are
  * about to run on, __sanitizer_finish_switch_fiber() confirms arrival.
  * Both sides must be told, so this cannot live in the core's switch-hint
- * call alone: in sanitizer builds, umk_arch_switch() becomes a C wrapper
- * around the assembly (which is weak for that reason), and every new task
- * completes the hand-over in umk_arch_task_first().
+ * call alone: in sanitizer builds, umk_arch_switch() is this C wrapper
+ * around the assembly (which then calls itself umk_arch_switch_regs), and
+ * every new task completes the hand-over in umk_arch_task_first().
  *
  * Valgrind needs no per-switch call: stack.c registers each task stack
  * with VALGRIND_STACK_REGISTER when it is handed out.
@@ -80,7 +80,6 @@ UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
 void umk_arch_switch_regs(struct umk_arch_context *from,
 			  struct umk_arch_context *to);
 
-/* Overrides the weak assembly symbol of the same name. */
 void umk_arch_switch(struct umk_arch_context *from, struct umk_arch_context *to)
 {
 	void *cookie = umk_um_fiber_leave(from, to);
@@ -113,7 +112,7 @@ UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
 
 #endif
 
-void umk_arch_task_first(void (*entry)(void))
+UMK_INTERNAL UMK_USED void umk_arch_task_first(void (*entry)(void))
 {
 	umk_um_fiber_arrive(NULL);
 	entry();

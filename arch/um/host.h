@@ -72,9 +72,10 @@ UMK_INTERNAL int umk_um_backtrace_fp(unsigned long fp, unsigned long lo,
 /*
  * The first C code a new task runs (called by the asm trampoline or the
  * ucontext start function): completes the sanitizer hand-over, then
- * calls entry. Global, not UMK_INTERNAL: assembly calls it.
+ * calls entry. Its definition is marked used: in the amalgamation only
+ * the top-level assembly block refers to it.
  */
-void umk_arch_task_first(void (*entry)(void)) UMK_NORETURN;
+UMK_INTERNAL void umk_arch_task_first(void (*entry)(void)) UMK_NORETURN;
 
 /*
  * Sanitizer announcements around a switch (no-ops in ordinary builds):

@@ -19,6 +19,24 @@
  */
 #include <generated/autoconf.h>
 
+/*
+ * In AddressSanitizer builds fiber.c defines umk_arch_switch() in C (it
+ * announces the stack switch) and calls this code as umk_arch_switch_regs.
+ * gcc says __SANITIZE_ADDRESS__, clang only answers __has_feature.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SWITCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SWITCH_ASAN 1
+#endif
+#endif
+#ifdef SWITCH_ASAN
+#define SWITCH_SYM umk_arch_switch_regs
+#else
+#define SWITCH_SYM umk_arch_switch
+#endif
+
 #define SWITCH_FRAME 176
 
 	.text
@@ -26,16 +44,11 @@
 /*
  * void umk_arch_switch(struct umk_arch_context *from (x0),
  *                      struct umk_arch_context *to (x1))
- *
- * Weak, so that a sanitizer build can put a C wrapper in front of it.
  */
-	.globl	umk_arch_switch_regs
-	.weak	umk_arch_switch
-	.type	umk_arch_switch_regs, %function
-	.type	umk_arch_switch, %function
+	.globl	SWITCH_SYM
+	.type	SWITCH_SYM, %function
 	.p2align 4
-umk_arch_switch:
-umk_arch_switch_regs:
+SWITCH_SYM:
 	.cfi_startproc
 	sub	sp, sp, #SWITCH_FRAME
 	.cfi_def_cfa_offset SWITCH_FRAME
@@ -100,8 +113,7 @@ umk_arch_switch_regs:
 	.cfi_restore x29
 	br	x30
 	.cfi_endproc
-	.size	umk_arch_switch_regs, . - umk_arch_switch_regs
-	.size	umk_arch_switch, . - umk_arch_switch
+	.size	SWITCH_SYM, . - SWITCH_SYM
 
 /*
  * void umk_arch_context_init(struct umk_arch_context *ctx (x0),
@@ -144,7 +156,6 @@ umk_arch_context_init:
  * entry in x19. umk_arch_task_first() (stack.c) completes the sanitizer
  * hand-over and calls entry, which never returns. Outermost frame for gdb.
  */
-	.globl	umk_arch_switch_first
 	.type	umk_arch_switch_first, %function
 	.p2align 4
 umk_arch_switch_first:

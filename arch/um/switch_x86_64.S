@@ -21,22 +21,34 @@
  */
 #include <generated/autoconf.h>
 
+/*
+ * In AddressSanitizer builds fiber.c defines umk_arch_switch() in C (it
+ * announces the stack switch) and calls this code as umk_arch_switch_regs.
+ * gcc says __SANITIZE_ADDRESS__, clang only answers __has_feature.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SWITCH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SWITCH_ASAN 1
+#endif
+#endif
+#ifdef SWITCH_ASAN
+#define SWITCH_SYM umk_arch_switch_regs
+#else
+#define SWITCH_SYM umk_arch_switch
+#endif
+
 	.text
 
 /*
  * void umk_arch_switch(struct umk_arch_context *from (rdi),
  *                      struct umk_arch_context *to (rsi))
- *
- * Weak, so that a sanitizer build can put a C wrapper in front of it
- * (stack.c announces the switch to ASan, then calls the _regs name).
  */
-	.globl	umk_arch_switch_regs
-	.weak	umk_arch_switch
-	.type	umk_arch_switch_regs, @function
-	.type	umk_arch_switch, @function
+	.globl	SWITCH_SYM
+	.type	SWITCH_SYM, @function
 	.p2align 4
-umk_arch_switch:
-umk_arch_switch_regs:
+SWITCH_SYM:
 	.cfi_startproc
 	pushq	%rbp
 	.cfi_adjust_cfa_offset 8
@@ -98,8 +110,7 @@ umk_arch_switch_regs:
 	.cfi_register %rip, %r8
 	jmpq	*%r8
 	.cfi_endproc
-	.size	umk_arch_switch_regs, . - umk_arch_switch_regs
-	.size	umk_arch_switch, . - umk_arch_switch
+	.size	SWITCH_SYM, . - SWITCH_SYM
 
 /*
  * void umk_arch_context_init(struct umk_arch_context *ctx (rdi),
@@ -140,9 +151,9 @@ umk_arch_context_init:
  * with rsp at the aligned top of the stack (as just before a call) and
  * entry in r12. umk_arch_task_first() (stack.c) tells the sanitizers the
  * switch is complete, then calls entry, which never returns. The CFI
- * marks this as the outermost frame so gdb stops unwinding here.
+ * marks this as the outermost frame so gdb stops unwinding here. Local: only
+ * the switch frames built above refer to it.
  */
-	.globl	umk_arch_switch_first
 	.type	umk_arch_switch_first, @function
 	.p2align 4
 umk_arch_switch_first:
