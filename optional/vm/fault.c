@@ -118,24 +118,39 @@ static int fault_resolve(struct umk_mm *mm, struct vm_area *vma,
 				    vma->prot);
 }
 
+/*
+ * When the host does not say (aarch64 without an ESR record, as under
+ * qemu-user), a fault on a page the host maps readable can only be a
+ * write; anything else is taken as a read. A write then costs two faults
+ * (map read-only, then upgrade), never a wrong answer.
+ */
+static bool fault_infer_write(struct umk_mm *mm, unsigned long addr)
+{
+	vm_pte_t *pte = umk_vm_pte(mm, addr, false);
+
+	return pte && (*pte & VM_PTE_HOST);
+}
+
 UMK_INTERNAL int umk_vm_fault_mm(struct umk_mm *mm, unsigned long addr,
-				 bool write)
+				 int *write)
 {
 	struct vm_area *vma;
 	vm_pte_t *pte;
+	bool w;
 	int err;
 
 	addr &= ~(UMK_PAGE_SIZE - 1);
 	umk_spin_lock(&mm->lock);
 	vma = umk_vma_find(mm, addr);
+	w = *write < 0 ? vma && fault_infer_write(mm, addr) : *write != 0;
+	*write = w;
 	if (!vma) {
 		err = -UMK_EFAULT;
-	} else if (!fault_allowed(vma->prot, write)) {
+	} else if (!fault_allowed(vma->prot, w)) {
 		err = -UMK_EACCES;
 	} else {
 		pte = umk_vm_pte(mm, addr, true);
-		err = pte ? fault_resolve(mm, vma, addr, pte, write)
-			  : -UMK_ENOMEM;
+		err = pte ? fault_resolve(mm, vma, addr, pte, w) : -UMK_ENOMEM;
 	}
 	if (err)
 		mm->bad_faults++;
@@ -213,31 +228,16 @@ static const char *fault_error_name(int err)
 	}
 }
 
-/* The address of a fault the host did not say read or write of. */
-static bool fault_guess_write(struct umk_mm *mm, unsigned long addr)
-{
-	struct vm_area *vma;
-	bool w;
-
-	umk_spin_lock(&mm->lock);
-	vma = umk_vma_find(mm, addr);
-	w = vma && (vma->prot & UMK_PROT_WRITE);
-	umk_spin_unlock(&mm->lock);
-	return w; /* a needless copy at worst */
-}
-
-static int fault_in_task(struct umk_task *t, unsigned long addr, int write)
+static int fault_in_task(struct umk_task *t, unsigned long addr, int *write)
 {
 	struct umk_mm *mm = t->mm;
 	bool own = mm && umk_mm_contains(mm, (void *)addr, 1);
-	bool w;
 	int err;
 
 	/* The task's own mm is pinned by the task: no reference needed. */
 	if (!own && !(mm = umk_vm_mm_from_addr(addr)))
 		return -UMK_EFAULT; /* an unused window: a stale pointer */
-	w = write < 0 ? fault_guess_write(mm, addr) : write != 0;
-	err = umk_vm_fault_mm(mm, addr, w);
+	err = umk_vm_fault_mm(mm, addr, write);
 	if (!own)
 		umk_mm_put(mm);
 	return err;
@@ -280,7 +280,7 @@ UMK_INTERNAL int umk_vm_handle_fault(unsigned long addr, int write)
 		return UMK_VM_FAULT_KERNEL;
 	t->preempt_count++; /* no switch on the signal stack (see above) */
 	flags = umk_local_irq_save();
-	err = fault_in_task(t, addr, write);
+	err = fault_in_task(t, addr, &write);
 	if (umk_unlikely(err))
 		r = fault_bad(cpu, t, addr, write, err);
 	umk_local_irq_restore(flags);
@@ -363,7 +363,9 @@ int umk_vm_touch(struct umk_mm *mm, void *addr, size_t len, bool write)
 	if (!umk_mm_contains(mm, addr, len))
 		return -UMK_EFAULT;
 	for (; a < end; a += UMK_PAGE_SIZE) {
-		err = umk_vm_fault_mm(mm, a, write);
+		int w = write;
+
+		err = umk_vm_fault_mm(mm, a, &w);
 		if (err)
 			return err;
 	}

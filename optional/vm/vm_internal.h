@@ -153,8 +153,12 @@ UMK_INTERNAL void umk_vm_zap_range(struct umk_mm *mm, unsigned long start,
 UMK_INTERNAL int umk_vm_protect_range(struct umk_mm *mm, unsigned long start,
 				      unsigned long end, int prot);
 
-/* fault.c: resolve a fault at addr of mm (with its reference held). */
+/*
+ * fault.c: resolve a fault at addr of mm (with its reference held). *write
+ * is 1, 0, or -1 when the host did not say which; it is set to what the
+ * access was taken for.
+ */
 UMK_INTERNAL int umk_vm_fault_mm(struct umk_mm *mm, unsigned long addr,
-				 bool write);
+				 int *write);
 
 #endif

@@ -28,6 +28,7 @@ static void vmdemand_counts_touched_pages(struct umk_ktest *t)
 	static const int touched[] = { 0, 5, 17, 63, 31 };
 	struct umk_mm *mm = umk_mm_create();
 	volatile unsigned long *p;
+	unsigned long per;
 	unsigned int i;
 
 	UMK_ASSERT_NOT_NULL(t, mm);
@@ -35,10 +36,17 @@ static void vmdemand_counts_touched_pages(struct umk_ktest *t)
 	UMK_ASSERT_TRUE(t, !umk_vm_failed((void *)p));
 	UMK_EXPECT_EQ(t, vmdemand_stats(mm).mapped_pages, 64);
 	UMK_EXPECT_EQ(t, vmdemand_stats(mm).resident_pages, 0);
+	p[touched[0] * VMDEMAND_WORDS + 3] = 1;
+	/*
+	 * One fault per first write, or two where the host does not say
+	 * which access faulted (aarch64 under qemu-user): read, upgrade.
+	 */
+	per = vmdemand_stats(mm).faults;
+	UMK_EXPECT_TRUE(t, per == 1 || per == 2);
 	for (i = 0; i < UMK_ARRAY_SIZE(touched); i++) {
 		p[touched[i] * VMDEMAND_WORDS + 3] = i + 1;
 		UMK_EXPECT_EQ(t, vmdemand_stats(mm).resident_pages, i + 1);
-		UMK_EXPECT_EQ(t, vmdemand_stats(mm).faults, i + 1);
+		UMK_EXPECT_EQ(t, vmdemand_stats(mm).faults, (i + 1) * per);
 	}
 	/* Touching them again costs nothing. */
 	for (i = 0; i < UMK_ARRAY_SIZE(touched); i++) {
@@ -46,7 +54,7 @@ static void vmdemand_counts_touched_pages(struct umk_ktest *t)
 		p[touched[i] * VMDEMAND_WORDS + 100] = 9;
 	}
 	UMK_EXPECT_EQ(t, vmdemand_stats(mm).resident_pages, 5);
-	UMK_EXPECT_EQ(t, vmdemand_stats(mm).faults, 5);
+	UMK_EXPECT_EQ(t, vmdemand_stats(mm).faults, 5 * per);
 	/* A read of a new page counts too, and reads zero. */
 	UMK_EXPECT_EQ(t, p[40 * VMDEMAND_WORDS], 0);
 	UMK_EXPECT_EQ(t, vmdemand_stats(mm).resident_pages, 6);
