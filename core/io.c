@@ -58,15 +58,13 @@ struct io_fd {
 	unsigned int gen;           /* bumped by close: stale waiters see it */
 	unsigned int flags;         /* IO_FD_OPEN | UMK_IO_FD_STREAM */
 	unsigned int inflight;      /* queued requests (completion backend) */
-	struct umk_list_head waiters; /* struct io_waiter */
+	/*
+	 * Tasks waiting to read / to write (readiness backend). They live
+	 * here, not on the waiters' stacks, so a wake-up racing with a
+	 * waiter that already left never touches a dead stack frame.
+	 */
+	struct umk_wait_queue_head rwq, wwq;
 	struct umk_arch_io_fd arch;
-};
-
-/* A task waiting for readiness of one fd (readiness backend). */
-struct io_waiter {
-	struct umk_list_head node;
-	unsigned int want; /* IO_RD | IO_WR */
-	struct umk_wait_queue_head *wq;
 };
 
 /* Chunks of io_fd, allocated on first use and never freed or moved. */
@@ -110,7 +108,8 @@ static struct io_fd *io_fd_alloc(int fd)
 		return NULL;
 	for (i = 0; i < IO_FD_CHUNK_SIZE; i++) {
 		umk_spin_lock_init(&chunk[i].lock);
-		umk_list_init(&chunk[i].waiters);
+		umk_wait_queue_init(&chunk[i].rwq);
+		umk_wait_queue_init(&chunk[i].wwq);
 	}
 	slot = &io_fd_chunks[fd >> IO_FD_CHUNK_SHIFT];
 	umk_spin_lock(&io_table_lock);
@@ -194,14 +193,6 @@ int umk_fd_register(int fd)
 	return io_adopt(fd, 0);
 }
 
-static void io_fd_wake_all(struct io_fd *f)
-{
-	struct io_waiter *w;
-
-	umk_list_for_each_entry(w, &f->waiters, node)
-		umk_wake_up(w->wq);
-}
-
 int umk_close(int fd)
 {
 	struct io_fd *f = io_fd_lookup(fd);
@@ -218,8 +209,9 @@ int umk_close(int fd)
 	f->flags = 0;
 	__atomic_fetch_add(&f->gen, 1, __ATOMIC_SEQ_CST);
 	inflight = __atomic_load_n(&f->inflight, __ATOMIC_ACQUIRE) != 0;
-	io_fd_wake_all(f);
 	umk_spin_unlock_irqrestore(&f->lock, irq);
+	umk_wake_up(&f->rwq);
+	umk_wake_up(&f->wwq);
 	__atomic_fetch_sub(&io_open_fds, 1, __ATOMIC_RELAXED);
 	return umk_arch_io_close(fd, &f->arch, inflight);
 }
@@ -251,20 +243,19 @@ UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
 {
 	struct io_fd *f = io_fd_lookup(fd);
 	unsigned int bits = io_events_to_bits(events);
-	struct io_waiter *w;
 
 	io_stats_this()->events++;
 	if (!f || !bits)
 		return;
-	/* Full barrier: pairs with the one in io_wait_ready(). */
+	/*
+	 * Set the bits, then wake through the queue lock: a waiter either
+	 * queued itself before (and is woken) or tests the bits after.
+	 */
 	__atomic_fetch_or(&f->ready, bits, __ATOMIC_SEQ_CST);
-	if (umk_list_empty(&f->waiters))
-		return;
-	umk_spin_lock(&f->lock);
-	umk_list_for_each_entry(w, &f->waiters, node)
-		if (io_ready_mask(w->want) & bits)
-			umk_wake_up(w->wq);
-	umk_spin_unlock(&f->lock);
+	if (bits & io_ready_mask(IO_RD))
+		umk_wake_up(&f->rwq);
+	if (bits & io_ready_mask(IO_WR))
+		umk_wake_up(&f->wwq);
 }
 
 UMK_INTERNAL void umk_io_complete(struct umk_io_req *r, long res)
@@ -297,45 +288,23 @@ static unsigned long long io_deadline(long long timeout_ns)
 	return umk_time_ns() + (unsigned long long)timeout_ns + 1;
 }
 
-static void io_waiter_add(struct io_fd *f, struct io_waiter *w)
-{
-	unsigned long irq = umk_spin_lock_irqsave(&f->lock);
-
-	umk_list_add_tail(&w->node, &f->waiters);
-	umk_spin_unlock_irqrestore(&f->lock, irq);
-	/* Publish w before reading f->ready: pairs with umk_io_event(). */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-static void io_waiter_del(struct io_fd *f, struct io_waiter *w)
-{
-	unsigned long irq = umk_spin_lock_irqsave(&f->lock);
-
-	umk_list_del(&w->node);
-	umk_spin_unlock_irqrestore(&f->lock, irq);
-}
-
 /*
- * Sleep until f may be ready for want, it is closed (-EBADF) or the
- * deadline passes (-ETIMEDOUT). Readiness backend.
+ * Sleep until f may be ready for want (IO_RD or IO_WR), it is closed
+ * (-EBADF) or the deadline passes (-ETIMEDOUT). Readiness backend.
  */
 static int io_wait_ready(struct io_fd *f, unsigned int gen, unsigned int want,
 			 unsigned long long deadline)
 {
-	struct umk_wait_queue_head wq;
-	struct io_waiter w = { .want = want, .wq = &wq };
+	struct umk_wait_queue_head *wq = want & IO_RD ? &f->rwq : &f->wwq;
 	int err;
 
-	umk_wait_queue_init(&wq);
-	io_waiter_add(f, &w);
 	io_stats_this()->sleeps++;
 	err = umk_wait_event_timeout(
-		wq,
+		*wq,
 		(__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) &
 		 io_ready_mask(want)) ||
 			io_fd_closed_since(f, gen),
 		io_left(deadline));
-	io_waiter_del(f, &w);
 	if (io_fd_closed_since(f, gen))
 		return -UMK_EBADF;
 	return err;
@@ -620,26 +589,77 @@ static int io_poll_look(struct umk_pollfd *fds, unsigned int n)
 	return res;
 }
 
+/* One fd of a readiness umk_poll: queued on both of its wait queues. */
+struct io_poll_wait {
+	struct umk_wait_entry r, w;
+	unsigned int want; /* IO_RD | IO_WR */
+};
+
+static bool io_poll_any(struct io_fd **fs, const struct io_poll_wait *ws,
+			const unsigned int *gens, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (fs[i] && ((__atomic_load_n(&fs[i]->ready, __ATOMIC_ACQUIRE) &
+			       io_ready_mask(ws[i].want)) ||
+			      io_fd_closed_since(fs[i], gens[i])))
+			return true;
+	return false;
+}
+
+/* Sleep until one of the fds may be ready; false on timeout. */
+static bool io_poll_sleep(struct io_fd **fs, struct io_poll_wait *ws,
+			  const unsigned int *gens, unsigned int n,
+			  unsigned long long deadline)
+{
+	bool ready;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ws[i].r = ws[i].w = (struct umk_wait_entry)UMK_WAIT_ENTRY_INIT;
+	io_stats_this()->sleeps++;
+	for (;;) {
+		long long left;
+
+		for (i = 0; i < n; i++) {
+			if (!fs[i])
+				continue;
+			umk_prepare_to_wait(&fs[i]->rwq, &ws[i].r);
+			umk_prepare_to_wait(&fs[i]->wwq, &ws[i].w);
+		}
+		ready = io_poll_any(fs, ws, gens, n);
+		left = io_left(deadline);
+		if (ready || left == 0)
+			break;
+		umk_schedule_timeout(left);
+	}
+	for (i = 0; i < n; i++) {
+		if (!fs[i])
+			continue;
+		umk_finish_wait(&fs[i]->rwq, &ws[i].r);
+		umk_finish_wait(&fs[i]->wwq, &ws[i].w);
+	}
+	return ready;
+}
+
 /*
  * Readiness backend: clear the bits we look at, ask the host, and if
  * nothing is ready sleep until an edge sets one of them (or a close).
  */
 static int io_poll_ready(struct umk_pollfd *fds, unsigned int n,
-			 unsigned long long deadline, struct io_waiter *ws,
+			 unsigned long long deadline, struct io_poll_wait *ws,
 			 unsigned int *gens, struct io_fd **fs)
 {
-	struct umk_wait_queue_head wq;
 	unsigned int i;
-	int res, err;
+	int res;
 
-	umk_wait_queue_init(&wq);
 	for (;;) {
 		for (i = 0; i < n; i++) {
 			fs[i] = fds[i].fd < 0 ? NULL :
 				io_fd_get(fds[i].fd, &gens[i]);
 			ws[i].want = io_events_to_bits(fds[i].events) &
 				     (IO_RD | IO_WR);
-			ws[i].wq = &wq;
 			if (fs[i])
 				__atomic_fetch_and(&fs[i]->ready, ~ws[i].want,
 						   __ATOMIC_SEQ_CST);
@@ -652,25 +672,7 @@ static int io_poll_ready(struct umk_pollfd *fds, unsigned int n,
 						  __ATOMIC_SEQ_CST);
 		if (res != 0 || io_left(deadline) == 0)
 			return res;
-
-		for (i = 0; i < n; i++)
-			if (fs[i])
-				io_waiter_add(fs[i], &ws[i]);
-		io_stats_this()->sleeps++;
-		err = umk_wait_event_timeout(wq, ({
-			bool umk__any = false;
-			for (i = 0; i < n && !umk__any; i++)
-				umk__any = fs[i] &&
-					((__atomic_load_n(&fs[i]->ready,
-							  __ATOMIC_ACQUIRE) &
-					  io_ready_mask(ws[i].want)) ||
-					 io_fd_closed_since(fs[i], gens[i]));
-			umk__any;
-		}), io_left(deadline));
-		for (i = 0; i < n; i++)
-			if (fs[i])
-				io_waiter_del(fs[i], &ws[i]);
-		if (err)
+		if (!io_poll_sleep(fs, ws, gens, n, deadline))
 			return 0;
 	}
 }
@@ -732,7 +734,7 @@ static int io_poll_queued(struct umk_pollfd *fds, unsigned int n,
 int umk_poll(struct umk_pollfd *fds, unsigned int n, long long timeout_ns)
 {
 	unsigned long long deadline = io_deadline(timeout_ns);
-	struct io_waiter ws_stack[IO_POLL_STACK];
+	struct io_poll_wait ws_stack[IO_POLL_STACK];
 	unsigned int gens_stack[IO_POLL_STACK];
 	struct io_fd *fs_stack[IO_POLL_STACK];
 	struct umk_io_req rs_stack[UMK_ARCH_IO_READINESS ? 1 : IO_POLL_STACK];
@@ -743,7 +745,7 @@ int umk_poll(struct umk_pollfd *fds, unsigned int n, long long timeout_ns)
 	if (timeout_ns == 0 || io_poll_nval(fds, n))
 		return io_poll_look(fds, n);
 	if (UMK_ARCH_IO_READINESS) {
-		struct io_waiter *ws = ws_stack;
+		struct io_poll_wait *ws = ws_stack;
 		unsigned int *gens = gens_stack;
 		struct io_fd **fs = fs_stack;
 
