@@ -130,6 +130,22 @@ static unsigned int iouring_reap(struct iouring_cpu *rc)
 	return total;
 }
 
+static unsigned int iouring_reap_as_irq(struct iouring_cpu *rc)
+{
+	struct umk_cpu *c = umk_this_cpu();
+	int was_off = c->irqs_off, was_in = c->in_irq;
+	unsigned int n;
+
+	c->irqs_off = 1;
+	c->in_irq = 1;
+	umk_barrier();
+	n = iouring_reap(rc);
+	umk_barrier();
+	c->in_irq = was_in;
+	c->irqs_off = was_off;
+	return n;
+}
+
 static void iouring_irq(void *data, unsigned int events)
 {
 	(void)events;
@@ -239,9 +255,10 @@ UMK_INTERNAL bool umk_arch_io_flush(bool idle)
 	/*
 	 * Inline completions, and those the host posted while it had us
 	 * out of epoll_wait, are in the CQ now: hand them over directly
-	 * (shared memory, no system call) instead of via the eventfd IRQ.
+	 * (shared memory, no system call) instead of via the eventfd IRQ,
+	 * in IRQ context as the IRQ would (no preemption from wake-ups).
 	 */
-	return iouring_reap(rc) != 0;
+	return iouring_reap_as_irq(rc) != 0;
 }
 
 /* ---- Operations ---- */

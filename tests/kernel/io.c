@@ -635,6 +635,42 @@ static void io_tcp_bulk(struct umk_ktest *t)
 	umk_close(l);
 }
 
+/* ---- I/O progresses on a CPU that never idles ---- */
+
+static int iot_spinner(void *arg)
+{
+	volatile int *stop = arg;
+
+	while (!*stop)
+		umk_yield();
+	return 0;
+}
+
+static void io_busy_cpu(struct umk_ktest *t)
+{
+	struct umk_task *me = umk_current(), *spin;
+	volatile int stop = 0;
+	int p[2], i;
+	char c;
+
+	/* Share one CPU with a task that is always runnable. */
+	UMK_ASSERT_EQ(t, umk_set_cpus_allowed(me, 1ULL << umk_task_cpu(me)),
+		      0);
+	spin = iot_spawn(iot_spinner, (void *)&stop);
+	UMK_ASSERT_NOT_NULL(t, spin);
+	UMK_EXPECT_EQ(t, umk_set_cpus_allowed(spin, 1ULL << umk_task_cpu(me)),
+		      0);
+	UMK_ASSERT_EQ(t, umk_pipe(p), 0);
+	for (i = 0; i < 20; i++) {
+		UMK_EXPECT_EQ(t, umk_write(p[1], "k", 1), 1);
+		UMK_EXPECT_EQ(t, umk_read(p[0], &c, 1), 1);
+	}
+	stop = 1;
+	UMK_EXPECT_EQ(t, iot_join(spin), 0);
+	umk_close(p[0]);
+	umk_close(p[1]);
+}
+
 static void io_stats_and_backend(struct umk_ktest *t)
 {
 	struct umk_io_stats a, b;
@@ -674,6 +710,7 @@ static const struct umk_ktest_case io_cases[] = {
 	UMK_KTEST_CASE(io_poll_wide),
 	UMK_KTEST_CASE(io_tcp_loopback),
 	UMK_KTEST_CASE(io_tcp_bulk),
+	UMK_KTEST_CASE(io_busy_cpu),
 	UMK_KTEST_CASE(io_stats_and_backend),
 };
 UMK_KTEST_SUITE(io, io_cases);
