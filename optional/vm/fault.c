@@ -29,6 +29,25 @@
 #include "core/task.h"
 #include "optional/vm/vm_internal.h"
 
+/*
+ * Unwinding past frames with __builtin_longjmp leaves their stack
+ * redzones poisoned under AddressSanitizer; tell it, as it is told before
+ * any call that does not return.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define FAULT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FAULT_ASAN 1
+#endif
+#endif
+#ifdef FAULT_ASAN
+void __asan_handle_no_return(void);
+#define fault_unwind_hint() __asan_handle_no_return()
+#else
+#define fault_unwind_hint() do { } while (0)
+#endif
+
 static bool fault_allowed(int prot, bool write)
 {
 	if (write)
@@ -292,8 +311,10 @@ UMK_INTERNAL void umk_vm_fault_deliver(void)
 {
 	struct vm_catch *c = catch_find(umk_current_task());
 
-	if (c)
+	if (c) {
+		fault_unwind_hint();
 		__builtin_longjmp(c->jmp, 1);
+	}
 	umk_task_exit(-UMK_EFAULT);
 }
 
