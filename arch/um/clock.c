@@ -74,6 +74,12 @@ UMK_INTERNAL void umk_arch_clock_program(unsigned long long deadline_ns)
 	timerfd_settime(c->tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* The deadline this CPU's timerfd is armed for (0: none). */
+UMK_INTERNAL unsigned long long umk_um_clock_armed(void)
+{
+	return clock_cpus[umk_smp_processor_id()].armed;
+}
+
 UMK_INTERNAL int umk_um_clock_cpu_init(unsigned int cpu)
 {
 	struct clock_cpu *c = &clock_cpus[cpu];
