@@ -104,9 +104,11 @@ static void irq_dispatch(const struct epoll_event *ev, int n)
 }
 
 /*
- * Block until an event or the deadline. epoll_pwait2 takes a timeout in
- * ns; on hosts without it, fall back to ms, rounded up so we never wake
- * before the deadline.
+ * Block until an event or the deadline. When the CPU's clock event is
+ * already armed for that deadline (the usual case: the core programs its
+ * next timer, then idles until it), the timerfd is the timeout: one wake
+ * and no clock read. Otherwise epoll_pwait2 takes the timeout in ns; on
+ * hosts without it, fall back to ms, rounded up so we never wake early.
  */
 static int irq_wait(int epfd, struct epoll_event *ev,
 		    unsigned long long deadline_ns)
@@ -116,7 +118,7 @@ static int irq_wait(int epfd, struct epoll_event *ev,
 	struct timespec ts;
 	int n;
 
-	if (!deadline_ns)
+	if (!deadline_ns || deadline_ns == umk_um_clock_armed())
 		return epoll_wait(epfd, ev, IRQ_BATCH, -1);
 	now = umk_arch_clock_read();
 	left = deadline_ns > now ? deadline_ns - now : 0;
