@@ -217,11 +217,16 @@ static void tt_names(struct umk_ktest *t)
 	UMK_EXPECT_EQ(t, umk_task_join(c, NULL), 0);
 }
 
+/* Set before the children may look: on SMP they start at once. */
+static struct umk_completion tt_data_go;
+
 static int tt_data_fn(void *arg)
 {
-	int *slot = umk_task_get_data(umk_current());
+	int *slot;
 
 	(void)arg;
+	umk_wait_for_completion(&tt_data_go);
+	slot = umk_task_get_data(umk_current());
 	if (!slot)
 		return -1;
 	*slot += 1;
@@ -235,13 +240,15 @@ static void tt_per_task_data(struct umk_ktest *t)
 	struct umk_task *c[8];
 	int i, code;
 
+	umk_completion_init(&tt_data_go);
 	UMK_EXPECT_TRUE(t, umk_task_get_data(umk_current()) == NULL);
 	for (i = 0; i < 8; i++) {
 		slots[i] = i * 10;
 		c[i] = umk_task_create(tt_data_fn, NULL, "data");
 		UMK_ASSERT_NOT_NULL(t, c[i]);
-		umk_task_set_data(c[i], &slots[i]); /* before it first runs */
+		umk_task_set_data(c[i], &slots[i]);
 	}
+	umk_complete_all(&tt_data_go);
 	for (i = 0; i < 8; i++) {
 		UMK_EXPECT_EQ(t, umk_task_join(c[i], &code), 0);
 		UMK_EXPECT_EQ(t, code, i * 10 + 1);
