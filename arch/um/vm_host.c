@@ -34,6 +34,7 @@
 #endif
 
 #include <umk/errno.h>
+#include <umk/printk.h>
 #include <umk/vm.h>
 #include "arch/um/arch.h"
 #include "arch/um/vm_host.h"
@@ -54,14 +55,30 @@ static int vm_host_prot(int prot)
 	return p;
 }
 
+static void vm_host_map_failed(int err)
+{
+	static int vm_host_warned;
+
+	if (err == ENOMEM && !__atomic_exchange_n(&vm_host_warned, 1,
+						  __ATOMIC_RELAXED))
+		umk_pr_warn("vm: the host refused a mapping: every run of pages "
+			    "is a host mapping, and /proc/sys/vm/max_map_count "
+			    "caps them\n");
+}
+
 UMK_INTERNAL int umk_arch_vm_map(unsigned long va, unsigned long phys,
-				 unsigned long len, int prot)
+				 unsigned long len, int prot, bool populate)
 {
 	void *p = mmap((void *)va, len, vm_host_prot(prot),
-		       MAP_SHARED | MAP_FIXED | MAP_POPULATE,
+		       MAP_SHARED | MAP_FIXED | (populate ? MAP_POPULATE : 0),
 		       umk_arch_phys_fd(), (off_t)phys);
 
-	return p == MAP_FAILED ? -errno : 0;
+	int err = errno;
+
+	if (p != MAP_FAILED)
+		return 0;
+	vm_host_map_failed(err);
+	return -err;
 }
 
 UMK_INTERNAL int umk_arch_vm_protect(unsigned long va, unsigned long len,

@@ -19,9 +19,14 @@
  * umk_vm_handle_fault(). Once, at boot. Returns the base or NULL.
  */
 UMK_INTERNAL void *umk_arch_vm_reserve(unsigned long size);
-/* Map len bytes of physical memory at phys to va with prot. */
+/*
+ * Map len bytes of physical memory at phys to va with prot. With populate
+ * the host page tables are filled now (the access that faulted is about
+ * to be retried: this saves a second host fault); without, on first use
+ * (a large run mapped at fork that may never be read in full).
+ */
 UMK_INTERNAL int umk_arch_vm_map(unsigned long va, unsigned long phys,
-				 unsigned long len, int prot);
+				 unsigned long len, int prot, bool populate);
 /* Change the protection of mapped pages (prot is not UMK_PROT_NONE). */
 UMK_INTERNAL int umk_arch_vm_protect(unsigned long va, unsigned long len,
 				     int prot);

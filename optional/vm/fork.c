@@ -46,7 +46,7 @@ static void fork_flush_map(struct fork_walk *fw)
 		return;
 	err = umk_arch_vm_map(fw->map_start, fw->map_phys,
 			      fw->map_end - fw->map_start,
-			      fw->prot & ~UMK_PROT_WRITE);
+			      fw->prot & ~UMK_PROT_WRITE, false);
 	if (err && !fw->err)
 		fw->err = err;
 	fw->map_start = fw->map_end = 0;

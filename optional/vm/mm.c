@@ -210,7 +210,7 @@ UMK_INTERNAL int umk_vm_host_map_page(struct umk_mm *mm, unsigned long addr,
 	else
 		prot |= UMK_PROT_WRITE;
 	err = umk_arch_vm_map(addr, umk_page_to_phys(vm_pte_page(*pte)),
-			      UMK_PAGE_SIZE, prot);
+			      UMK_PAGE_SIZE, prot, true);
 	if (err)
 		return err;
 	*pte |= VM_PTE_HOST;
