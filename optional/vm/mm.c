@@ -28,6 +28,7 @@ UMK_STATIC_ASSERT(VM_WINDOW_PAGES % VM_PTES_PER_LEAF == 0,
 		  "an mm window must be a whole number of page-table leaves");
 
 static unsigned long mm_arena;                      /* base of the arena */
+static unsigned int mm_nr_slots;                    /* windows in it */
 static struct umk_mm *mm_slots[CONFIG_VM_MAX_MMS];  /* window owners */
 static umk_spinlock_t mm_slots_lock = UMK_SPINLOCK_INIT;
 
@@ -36,7 +37,7 @@ static int mm_slot_claim(struct umk_mm *mm)
 	unsigned int i;
 
 	umk_spin_lock(&mm_slots_lock);
-	for (i = 0; i < CONFIG_VM_MAX_MMS; i++) {
+	for (i = 0; i < mm_nr_slots; i++) {
 		if (!mm_slots[i]) {
 			mm_slots[i] = mm;
 			mm->slot = i;
@@ -45,7 +46,7 @@ static int mm_slot_claim(struct umk_mm *mm)
 		}
 	}
 	umk_spin_unlock(&mm_slots_lock);
-	return i < CONFIG_VM_MAX_MMS ? 0 : -UMK_ENOMEM;
+	return i < mm_nr_slots ? 0 : -UMK_ENOMEM;
 }
 
 static void mm_slot_release(struct umk_mm *mm)
@@ -60,7 +61,7 @@ UMK_INTERNAL struct umk_mm *umk_vm_mm_from_addr(unsigned long addr)
 	unsigned long slot = (addr - mm_arena) / VM_WINDOW_SIZE;
 	struct umk_mm *mm = NULL;
 
-	if (addr < mm_arena || slot >= CONFIG_VM_MAX_MMS)
+	if (addr < mm_arena || slot >= mm_nr_slots)
 		return NULL;
 	umk_spin_lock(&mm_slots_lock);
 	mm = mm_slots[slot];
@@ -76,7 +77,7 @@ UMK_INTERNAL void umk_vm_for_each_mm(void (*fn)(struct umk_mm *mm, void *arg),
 	unsigned int i;
 
 	/* Trylock: the shrinker calls this, perhaps in IRQ context. */
-	for (i = 0; i < CONFIG_VM_MAX_MMS; i++) {
+	for (i = 0; i < mm_nr_slots; i++) {
 		struct umk_mm *mm;
 
 		if (!umk_spin_trylock(&mm_slots_lock))
@@ -244,20 +245,26 @@ struct umk_mm *umk_current_mm(void)
 
 static int vm_init(void)
 {
-	unsigned long size = (unsigned long)CONFIG_VM_MAX_MMS * VM_WINDOW_SIZE;
-	void *arena;
+	unsigned int n = CONFIG_VM_MAX_MMS;
+	void *arena = NULL;
 
 	if (umk_vma_init())
 		return -UMK_ENOMEM;
-	arena = umk_arch_vm_reserve(size);
+	/* Host address space is finite (47 bits, less under sanitizers). */
+	while (n && !(arena = umk_arch_vm_reserve(n * VM_WINDOW_SIZE)))
+		n /= 2;
 	if (!arena) {
-		umk_pr_err("vm: cannot reserve %lu MiB of host address space\n",
-			   size >> 20);
+		umk_pr_err("vm: cannot reserve host address space for one mm of %lu MiB\n",
+			   VM_WINDOW_SIZE >> 20);
 		return -UMK_ENOMEM;
 	}
+	if (n < CONFIG_VM_MAX_MMS)
+		umk_pr_warn("vm: the host gave room for %u of %d address spaces\n",
+			    n, CONFIG_VM_MAX_MMS);
 	mm_arena = (unsigned long)arena;
-	umk_pr_info("vm: %d address spaces of %d MiB at %p\n",
-		    CONFIG_VM_MAX_MMS, CONFIG_VM_MM_WINDOW_MB, arena);
+	mm_nr_slots = n;
+	umk_pr_info("vm: %u address spaces of %lu MiB at %p\n", n,
+		    VM_WINDOW_SIZE >> 20, arena);
 	return 0;
 }
 umk_subsys_initcall(vm_init);

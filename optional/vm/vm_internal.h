@@ -28,7 +28,7 @@
 #include "core/page.h"
 
 /* Every mm owns one window of host address space of this size. */
-#define VM_WINDOW_SIZE ((unsigned long)CONFIG_VM_MM_WINDOW_MB << 20)
+#define VM_WINDOW_SIZE (((unsigned long)CONFIG_VM_MM_WINDOW_MB + 1) >> 1 << 21)
 #define VM_WINDOW_PAGES (VM_WINDOW_SIZE >> UMK_PAGE_SHIFT)
 
 /*
