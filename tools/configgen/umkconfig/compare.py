@@ -13,7 +13,7 @@ import sys
 
 from . import report, report_elf
 from .errors import ConfigError
-from .report import label, table
+from .report import table
 from .report_model import KINDS, grand, order_key
 
 SCHEMA = "umk-compare/1"

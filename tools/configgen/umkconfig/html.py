@@ -39,7 +39,7 @@ def render_compare(doc):
            '<head><meta charset="utf-8"/>',
            f'<title>umk size and feature report: {esc(", ".join(doc["profiles"]))}</title>',
            f'<style>{CSS}</style></head>', '<body>',
-           f'<h1>umk: what each configuration costs and what it has</h1>',
+           '<h1>umk: what each configuration costs and what it has</h1>',
            '<p class="note">Sizes of <code>libumk.a</code> per build, measured with binutils '
            '(<code>readelf</code>, checked against <code>size</code>); the amalgamation column is '
            '<code>umk.c</code> compiled as one object with the same flags.'
