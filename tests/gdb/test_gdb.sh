@@ -38,7 +38,7 @@ section BT DMESG | grep -q "task [0-9]* 'parked' (sleeping)" ||
 	fail "umk-bt did not find the task"
 section BT DMESG | grep -q "sw_parked" ||
 	fail "umk-bt does not reach sw_parked from the saved context"
-section BT DMESG | grep -q "umk_arch_switch_first" ||
+section BT DMESG | grep -q "umk_arch_task_first" ||
 	fail "umk-bt does not end at the task's first frame"
 section DMESG END | grep -Eq '^\[ *[0-9]+\.[0-9]+\] ' ||
 	fail "umk-dmesg printed no log lines"
