@@ -77,6 +77,24 @@ static void vmfault_guard_and_unmapped(struct umk_ktest *t)
 	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_read, hole, &f), -UMK_EFAULT);
 }
 
+static void vmfault_prot_none_keeps_data(struct umk_ktest *t)
+{
+	struct umk_mm *mm = umk_mm_create();
+	unsigned long *p;
+
+	UMK_ASSERT_NOT_NULL(t, mm);
+	p = umk_mmap(mm, NULL, 2 * UMK_PAGE_SIZE, VMFAULT_RW, 0);
+	UMK_ASSERT_TRUE(t, !umk_vm_failed(p));
+	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_write, p, NULL), 7);
+	UMK_EXPECT_EQ(t, umk_mprotect(mm, p, 2 * UMK_PAGE_SIZE, UMK_PROT_NONE), 0);
+	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_read, p, NULL), -UMK_EACCES);
+	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_write, p + 600, NULL), -UMK_EACCES);
+	UMK_EXPECT_EQ(t, umk_mprotect(mm, p, 2 * UMK_PAGE_SIZE, UMK_PROT_READ), 0);
+	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_read, p, NULL), 1); /* kept */
+	UMK_EXPECT_EQ(t, umk_vm_try(vmfault_write, p, NULL), -UMK_EACCES);
+	umk_mm_destroy(mm);
+}
+
 struct vmfault_nest {
 	unsigned long *bad;
 	int inner;
@@ -132,6 +150,7 @@ static void vmfault_uncaught_ends_task(struct umk_ktest *t)
 static const struct umk_ktest_case vmfault_cases[] = {
 	UMK_KTEST_CASE(vmfault_write_to_readonly),
 	UMK_KTEST_CASE(vmfault_guard_and_unmapped),
+	UMK_KTEST_CASE(vmfault_prot_none_keeps_data),
 	UMK_KTEST_CASE(vmfault_nested),
 	UMK_KTEST_CASE(vmfault_uncaught_ends_task),
 };
