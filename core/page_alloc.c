@@ -18,6 +18,7 @@
 #include <umk/printk.h>
 #include <umk/spinlock.h>
 #include "arch/um/arch.h"
+#include "core/mm_asan.h"
 #include "core/page.h"
 
 UMK_INTERNAL struct umk_page *umk_mem_map;
@@ -133,15 +134,15 @@ UMK_INTERNAL struct umk_page *umk_alloc_page_struct(unsigned int order)
 	if (order >= UMK_MAX_ORDER)
 		return NULL;
 	p = buddy_alloc_once(order);
-	if (umk_likely(p))
-		return p;
-	if (umk_shrink_memory(1UL << order))
+	if (umk_unlikely(!p) && umk_shrink_memory(1UL << order))
 		p = buddy_alloc_once(order);
 	if (!p) {
 		flags = umk_spin_lock_irqsave(&buddy_lock);
 		buddy_alloc_failures++;
 		umk_spin_unlock_irqrestore(&buddy_lock, flags);
+		return NULL;
 	}
+	umk_mm_unpoison(umk_page_to_virt(p), UMK_PAGE_SIZE << order);
 	return p;
 }
 
@@ -157,6 +158,7 @@ static void buddy_free_block(struct umk_page *p, unsigned int order)
 	unsigned long flags = umk_spin_lock_irqsave(&buddy_lock);
 
 	buddy_check_free(p, order);
+	umk_mm_poison(umk_page_to_virt(p), UMK_PAGE_SIZE << order);
 	p->refcount = 0;
 	p->private_data = 0;
 	p->mapping = NULL;

@@ -18,6 +18,7 @@
 #include <umk/mm.h>
 #include <umk/printk.h>
 #include <umk/string.h>
+#include "core/mm_asan.h"
 #include "core/page.h"
 #include "core/slab.h"
 
@@ -110,7 +111,7 @@ static void slab_layout(struct umk_cache *c, size_t size, size_t align)
 {
 	size_t stride;
 
-	if (c->ctor || (c->flags & UMK_SLAB_DEBUG)) {
+	if (c->ctor || (c->flags & (UMK_SLAB_DEBUG | UMK_SLAB_ASAN))) {
 		/* The link must not clobber a constructed or poisoned object. */
 		c->free_offset = UMK_ALIGN_UP(size, sizeof(void *));
 		stride = c->free_offset + sizeof(void *);
@@ -142,6 +143,9 @@ UMK_INTERNAL int umk_slab_cache_init(struct umk_cache *c, const char *name,
 	c->flags = flags;
 	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL))
 		c->flags |= UMK_SLAB_DEBUG;
+#ifdef UMK_MM_ASAN
+	c->flags |= UMK_SLAB_ASAN;
+#endif
 	c->size = (unsigned int)size;
 	c->ctor = ctor;
 	slab_layout(c, size, align);
@@ -212,6 +216,8 @@ static struct umk_page *slab_new(struct umk_cache *c)
 			c->ctor(obj);
 		if (c->flags & UMK_SLAB_DEBUG)
 			slab_debug_init_obj(c, obj);
+		if (c->flags & UMK_SLAB_ASAN)
+			umk_mm_poison(obj, c->size);
 		*slab_link(c, obj) = next;
 		next = obj;
 	}
@@ -396,6 +402,8 @@ static void slab_check_poison(struct umk_cache *c, void *obj)
 
 UMK_INTERNAL void *umk_slab_alloc_hook(struct umk_cache *c, void *obj)
 {
+	if (c->flags & UMK_SLAB_ASAN)
+		umk_mm_unpoison(obj, c->size);
 	if (c->flags & UMK_SLAB_DEBUG) {
 		unsigned long *st = slab_state(c, obj);
 
@@ -411,7 +419,7 @@ UMK_INTERNAL void *umk_slab_alloc_hook(struct umk_cache *c, void *obj)
 	return obj;
 }
 
-UMK_INTERNAL void umk_slab_free_hook(struct umk_cache *c, void *obj)
+static void slab_debug_free(struct umk_cache *c, void *obj)
 {
 	struct umk_page *p;
 	unsigned long *st, off;
@@ -434,6 +442,14 @@ UMK_INTERNAL void umk_slab_free_hook(struct umk_cache *c, void *obj)
 	*st = SLAB_STATE_FREE;
 	if (!c->ctor)
 		umk_memset(obj, SLAB_POISON, c->size);
+}
+
+UMK_INTERNAL void umk_slab_free_hook(struct umk_cache *c, void *obj)
+{
+	if (c->flags & UMK_SLAB_DEBUG)
+		slab_debug_free(c, obj);
+	if (c->flags & UMK_SLAB_ASAN)
+		umk_mm_poison(obj, c->size);
 }
 
 /* ---- Shrinking, destruction, statistics ---- */

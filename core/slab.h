@@ -19,6 +19,7 @@
 #include <umk/list.h>
 #include <umk/slab.h>
 #include <umk/spinlock.h>
+#include "core/mm_asan.h"
 
 /*
  * A magazine holds up to 127 pointers (1 KiB); how many a cache uses
@@ -37,7 +38,15 @@
 /* Internal cache flags, above the public UMK_CACHE_* ones. */
 #define UMK_SLAB_DEBUG 0x100   /* poison and state words (DEBUG_KERNEL) */
 #define UMK_SLAB_STATIC 0x200  /* a kmalloc cache: never destroyed */
-#define UMK_SLAB_HOOKS (UMK_CACHE_ZERO | UMK_SLAB_DEBUG)
+#define UMK_SLAB_ASAN 0x400    /* free objects poisoned for ASan */
+#define UMK_SLAB_HOOKS (UMK_CACHE_ZERO | UMK_SLAB_DEBUG | UMK_SLAB_ASAN)
+
+/* Frees go through umk_slab_free_hook only in debug and ASan builds. */
+#ifdef UMK_MM_ASAN
+#define UMK_SLAB_FREE_HOOK 1
+#else
+#define UMK_SLAB_FREE_HOOK UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL)
+#endif
 
 struct umk_slab_magazine {
 	unsigned int count;
@@ -149,7 +158,7 @@ static inline void umk_slab_free_fast(struct umk_cache *c, void *obj)
 	unsigned long irqs;
 
 	umk_slab_opaque(c);
-	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL))
+	if (UMK_SLAB_FREE_HOOK)
 		umk_slab_free_hook(c, obj);
 	m = umk_slab_mag_lock(c, &irqs);
 	if (umk_likely(m->count < c->mag_limit)) {
