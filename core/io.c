@@ -248,13 +248,15 @@ UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
 	if (!f || !bits)
 		return;
 	/*
-	 * Set the bits, then wake through the queue lock: a waiter either
-	 * queued itself before (and is woken) or tests the bits after.
+	 * Set the bits (a full barrier), then look for waiters: a waiter
+	 * queues itself, fences (io_ready_fenced) and then tests the bits,
+	 * so either it sees them or we see it. Most events find nobody
+	 * waiting (a busy task, or the write side) and take no lock.
 	 */
 	__atomic_fetch_or(&f->ready, bits, __ATOMIC_SEQ_CST);
-	if (bits & io_ready_mask(IO_RD))
+	if ((bits & io_ready_mask(IO_RD)) && umk_waitqueue_active(&f->rwq))
 		umk_wake_up(&f->rwq);
-	if (bits & io_ready_mask(IO_WR))
+	if ((bits & io_ready_mask(IO_WR)) && umk_waitqueue_active(&f->wwq))
 		umk_wake_up(&f->wwq);
 }
 
@@ -269,6 +271,16 @@ UMK_INTERNAL void umk_io_complete(struct umk_io_req *r, long res)
 }
 
 /* ---- Waiting ---- */
+
+/*
+ * f's ready bits, read after a full fence: the waiter's side of the
+ * pairing with umk_io_event() (queue, fence, test).
+ */
+static unsigned int io_ready_fenced(struct io_fd *f)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&f->ready, __ATOMIC_ACQUIRE);
+}
 
 /* ns left until deadline (0: none) as a timeout for the wait calls. */
 static long long io_left(unsigned long long deadline)
@@ -301,8 +313,7 @@ static int io_wait_ready(struct io_fd *f, unsigned int gen, unsigned int want,
 	io_stats_this()->sleeps++;
 	err = umk_wait_event_timeout(
 		*wq,
-		(__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) &
-		 io_ready_mask(want)) ||
+		(io_ready_fenced(f) & io_ready_mask(want)) ||
 			io_fd_closed_since(f, gen),
 		io_left(deadline));
 	if (io_fd_closed_since(f, gen))
@@ -601,7 +612,7 @@ static bool io_poll_any(struct io_fd **fs, const struct io_poll_wait *ws,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (fs[i] && ((__atomic_load_n(&fs[i]->ready, __ATOMIC_ACQUIRE) &
+		if (fs[i] && ((io_ready_fenced(fs[i]) &
 			       io_ready_mask(ws[i].want)) ||
 			      io_fd_closed_since(fs[i], gens[i])))
 			return true;
