@@ -184,7 +184,8 @@ class Measurement:
         return sum_rows(self.rows) == self.totals == self.size_totals
 
     def by(self, what):
-        """[(name, variant, subsystem, {text,data,bss}, unnamed, count)] grouped by subsystem|file|symbol."""
+        """Rows grouped by subsystem, file or symbol: [{name, variant, subsystem, file,
+        size{text,data,bss}, unnamed, count, named}] (subsystems in ORDER, else build order)."""
         groups = {}
         order = []
         for r in self.rows:
