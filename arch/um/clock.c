@@ -27,7 +27,9 @@ static struct clock_cpu {
 	int tfd;
 	unsigned long long armed; /* deadline the timerfd holds, 0: none */
 	struct umk_hostirq irq;
-} clock_cpus[UMK_NR_CPUS];
+} clock_cpus[UMK_NR_CPUS] = {
+	[0 ... UMK_NR_CPUS - 1] = { .tfd = -1 },
+};
 
 static unsigned long long clock_host_ns(void)
 {

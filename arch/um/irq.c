@@ -42,7 +42,10 @@ static struct irq_cpu {
 	int kickfd;
 	int kick_pending; /* a kick is written and not yet dispatched */
 	struct umk_hostirq kick;
-} irq_cpus[UMK_NR_CPUS];
+} irq_cpus[UMK_NR_CPUS] = {
+	/* A CPU that was never prepared has no fds: calls on it fail cleanly. */
+	[0 ... UMK_NR_CPUS - 1] = { .epfd = -1, .kickfd = -1 },
+};
 
 UMK_INTERNAL int umk_hostirq_add_cpu(struct umk_hostirq *h, unsigned int cpu,
 				     int fd, unsigned int events,
@@ -187,7 +190,7 @@ UMK_INTERNAL void umk_arch_cpu_kick(unsigned int cpu)
 	struct irq_cpu *ic = &irq_cpus[cpu];
 	uint64_t one = 1;
 
-	if (cpu >= UMK_NR_CPUS ||
+	if (cpu >= UMK_NR_CPUS || ic->kickfd < 0 ||
 	    __atomic_exchange_n(&ic->kick_pending, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (write(ic->kickfd, &one, sizeof(one)) < 0)

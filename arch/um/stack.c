@@ -181,12 +181,14 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 UMK_INTERNAL void umk_arch_stack_free(void *stack)
 {
 	struct stack_free *f = stack;
-	unsigned long lo, hi;
+	unsigned long lo = 0, hi;
 
 	if (!stack)
 		return;
-	if (umk_um_stack_find((unsigned long)stack, &lo, &hi) != 2 ||
-	    lo != (unsigned long)stack)
+	/* A wrong pointer here would corrupt the free lists (a list walk). */
+	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL) &&
+	    (umk_um_stack_find((unsigned long)stack, &lo, &hi) != 2 ||
+	     lo != (unsigned long)stack))
 		umk_panic("umk_arch_stack_free: %p is not a task stack", stack);
 	stack_announce(stack, 0);
 	umk_spin_lock(&stack_lock);
