@@ -139,6 +139,18 @@ class DeltaOfBuilds(unittest.TestCase):
         self.assertEqual(feats["NR_CPUS"], {"tiny": "1", "server": "4"})
         self.assertEqual(feats["VM"] if "VM" in feats else None, None)  # off everywhere: not a feature
 
+    def test_core_only_leaves_out_selftests(self):
+        p = support.configgen("compare", self.tiny, self.big, "--format", "json", "--core-only",
+                              check=0)
+        d = json.loads(p.stdout)
+        self.assertTrue(d["core_only"])
+        delta = d["deltas"][0]
+        self.assertNotIn("tests/kernel/ktest.c:[.eh_frame]", {r["name"] for r in delta["rows"]})
+        tests = sum(s["text"] + s["data"] + s["bss"] for s in d["builds"][0]["subsystems"]
+                    if s["name"] == "selftests")
+        self.assertEqual(delta["before"], sum(support.size_totals(os.path.join(self.tiny, "libumk.a")).values())
+                         - tests)
+
     def test_text_sections(self):
         p = support.configgen("compare", self.tiny, self.big, check=0)
         for heading in ("totals", "per subsystem", "features", "server against tiny (bloat-o-meter)"):

@@ -24,10 +24,12 @@ def metric_of(t, metric):
     return grand(t) if metric == "total" else t[metric]
 
 
-def symbol_sizes(build):
+def symbol_sizes(build, core_only=False):
     """{key: bytes} of every row of a build (named symbols by name, the rest by file:[section])."""
     out = {}
     for r in build.core.rows:
+        if core_only and r.subsystem == "selftests":
+            continue
         k = r.key()
         out[k] = out.get(k, 0) + r.size
     return out
@@ -110,13 +112,15 @@ def load(specs, budgets=None):
     return builds
 
 
-def compare_doc(builds, baseline=None, threshold=0, limit=0, references=(), metric="total"):
+def compare_doc(builds, baseline=None, threshold=0, limit=0, references=(), metric="total",
+                core_only=False):
     names = [b.name for b in builds]
     base = baseline or names[0]
     if base not in names:
         raise ConfigError(f"--baseline {base}: not one of the builds ({', '.join(names)})")
     base_build = builds[names.index(base)]
     doc = {"schema": SCHEMA, "baseline": base, "threshold": threshold, "metric": metric,
+           "core_only": core_only,
            "profiles": names, "builds": [b.doc for b in builds],
            "references": list(references)}
     subs = []
@@ -132,9 +136,9 @@ def compare_doc(builds, baseline=None, threshold=0, limit=0, references=(), metr
             cells[b.name] = None if s is None else {k: s[k] for k in KINDS + ("variant",)}
         doc["subsystems"].append({"name": name, "sizes": cells})
     doc["features"] = _feature_matrix(builds)
-    old = symbol_sizes(base_build)
+    old = symbol_sizes(base_build, core_only)
     doc["deltas"] = [dict(profile=b.name, baseline=base,
-                          **delta(old, symbol_sizes(b), threshold, limit))
+                          **delta(old, symbol_sizes(b, core_only), threshold, limit))
                      for b in builds if b is not base_build]
     return doc
 
@@ -206,7 +210,8 @@ def render_text(doc, fmt="text"):
     out += ["", h("features (- = off)")] + gap
     out += _feature_lines(doc, fmt)
     for d in doc["deltas"]:
-        out += ["", h(f"{d['profile']} against {d['baseline']} (bloat-o-meter)")] + gap
+        what = ", selftests left out" if doc["core_only"] else ""
+        out += ["", h(f"{d['profile']} against {d['baseline']} (bloat-o-meter{what})")] + gap
         out += _delta_lines(d, fmt)
     return "\n".join(out) + "\n"
 
@@ -258,7 +263,7 @@ def run(a):
     builds = load(a.dirs, a.budgets)
     refs = [parse_reference(r) for r in (a.reference or [])]
     limit = a.limit if a.limit is not None else (0 if a.format in ("json", "html") else 20)
-    doc = compare_doc(builds, a.baseline, a.threshold, limit, refs, a.metric)
+    doc = compare_doc(builds, a.baseline, a.threshold, limit, refs, a.metric, a.core_only)
     if a.format == "json":
         text = json.dumps(doc, indent=1) + "\n"
     elif a.format == "html":
@@ -291,6 +296,8 @@ def add_parser(sub):
     c.add_argument("--limit", type=int, default=None, metavar="N",
                    help="show at most N delta rows per build, largest growth and shrink "
                    "(default 20 for text/md, all for json/html; 0 = all)")
+    c.add_argument("--core-only", action="store_true",
+                   help="deltas over the core only, leaving out the selftests subsystem")
     c.add_argument("--metric", choices=METRICS, default="total",
                    help="what the per-subsystem table shows (default total = text+data+bss)")
     c.add_argument("--reference", action="append", metavar="NAME=ELF",
