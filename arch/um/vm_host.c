@@ -25,14 +25,18 @@
  * (a longjmp out of the handler would leave it blocked).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 #if defined(__aarch64__)
 #include <asm/sigcontext.h>
 #endif
 
+#include <umk/config.h>
 #include <umk/errno.h>
 #include <umk/printk.h>
 #include <umk/vm.h>
@@ -203,3 +207,74 @@ UMK_INTERNAL void *umk_arch_vm_reserve(unsigned long size)
 	}
 	return p;
 }
+
+#ifdef CONFIG_VM_SWAP
+static int vm_host_swap_fd = -1;
+
+/* An unlinked file: its blocks go back to the host when we exit. */
+static int vm_host_swap_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[256];
+	int fd, expected = -1;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		umk_snprintf(path, sizeof(path), "%s/umk-swap-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		unlink(path);
+	}
+	/* Two CPUs may race here: the loser closes its file. */
+	if (!__atomic_compare_exchange_n(&vm_host_swap_fd, &expected, fd, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		close(fd);
+	else
+		umk_pr_info("vm: swapping to an unlinked file in %s\n", dir);
+	return 0;
+}
+
+static int vm_host_swap_fd_get(void)
+{
+	int fd = __atomic_load_n(&vm_host_swap_fd, __ATOMIC_ACQUIRE);
+	int err;
+
+	if (fd >= 0)
+		return fd;
+	err = vm_host_swap_open();
+	if (err)
+		return err;
+	return __atomic_load_n(&vm_host_swap_fd, __ATOMIC_ACQUIRE);
+}
+
+UMK_INTERNAL int umk_arch_vm_swap_write(unsigned long off, const void *buf,
+					unsigned long len)
+{
+	int fd = vm_host_swap_fd_get();
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = pwrite(fd, buf, len, (off_t)off);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 ? -errno : -UMK_ENOSPC;
+}
+
+UMK_INTERNAL int umk_arch_vm_swap_read(unsigned long off, void *buf,
+				       unsigned long len)
+{
+	int fd = vm_host_swap_fd_get();
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = pread(fd, buf, len, (off_t)off);
+	if (n == (ssize_t)len)
+		return 0;
+	return n < 0 ? -errno : -UMK_EIO;
+}
+#endif

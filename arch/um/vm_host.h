@@ -33,6 +33,15 @@ UMK_INTERNAL int umk_arch_vm_protect(unsigned long va, unsigned long len,
 /* Back to reserved and inaccessible; host memory is dropped. */
 UMK_INTERNAL int umk_arch_vm_unmap(unsigned long va, unsigned long len);
 
+/*
+ * Swap (CONFIG_VM_SWAP): page-sized reads and writes at off of a host
+ * file, created unlinked on first use. 0 or a negative UMK errno.
+ */
+UMK_INTERNAL int umk_arch_vm_swap_write(unsigned long off, const void *buf,
+					unsigned long len);
+UMK_INTERNAL int umk_arch_vm_swap_read(unsigned long off, void *buf,
+				       unsigned long len);
+
 /* ---- Calls from arch/um into optional/vm ---- */
 
 /* What umk_vm_handle_fault() asks the arch layer to do. */

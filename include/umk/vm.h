@@ -105,6 +105,7 @@ struct umk_mm_stats {
 	unsigned long bad_faults;     /* faults delivered to a task as errors */
 	unsigned long cow_copies;     /* pages copied on write */
 	unsigned long reclaimed;      /* pages given back by the shrinker */
+	unsigned long swapped_pages;  /* pages in swap (CONFIG_VM_SWAP) */
 	unsigned long nr_vmas;        /* mappings (after merging) */
 };
 int umk_mm_stats(const struct umk_mm *mm, struct umk_mm_stats *st);

@@ -76,6 +76,34 @@ static int fault_new_page(struct umk_mm *mm, struct vm_area *vma,
 	return 0;
 }
 
+/* A swapped-out page: read it back into a new page and let go of the slot. */
+static int fault_swap_in(struct umk_mm *mm, struct vm_area *vma,
+			 unsigned long addr, vm_pte_t *pte, bool write)
+{
+	struct umk_page *pg = umk_alloc_page_struct(0);
+	unsigned long slot = vm_pte_swap_slot(*pte);
+	int err;
+
+	if (!pg)
+		return -UMK_ENOMEM;
+	err = umk_vm_swap_in(slot, pg);
+	if (err) {
+		umk_page_put(pg);
+		return -UMK_ENOMEM; /* the data is unreachable: no page */
+	}
+	*pte = vm_pte_make(pg, VM_PTE_DIRTY);
+	err = umk_vm_host_map_page(mm, addr, pte, write, vma->prot);
+	if (err) {
+		*pte = vm_pte_make_swap(slot);
+		umk_page_put(pg);
+		return err;
+	}
+	umk_vm_swap_free(slot);
+	mm->swapped_pages--;
+	mm->resident_pages++;
+	return 0;
+}
+
 /* A write to a shared page: copy it, map the copy, let go of the original. */
 static int fault_cow(struct umk_mm *mm, struct vm_area *vma,
 		     unsigned long addr, vm_pte_t *pte)
@@ -123,6 +151,8 @@ static int fault_resolve(struct umk_mm *mm, struct vm_area *vma,
 {
 	bool mine;
 
+	if (*pte & VM_PTE_SWAP)
+		return fault_swap_in(mm, vma, addr, pte, write);
 	if (!(*pte & VM_PTE_PRESENT))
 		return fault_new_page(mm, vma, addr, pte, write);
 	if (write && !(*pte & VM_PTE_HOST_W))

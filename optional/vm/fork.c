@@ -82,11 +82,17 @@ static int fork_copy_pte(struct umk_mm *parent, unsigned long addr,
 	unsigned long caddr = addr - parent->base + child->base;
 	vm_pte_t *cpte;
 
-	if (!(*pte & VM_PTE_PRESENT))
+	if (!(*pte & (VM_PTE_PRESENT | VM_PTE_SWAP)))
 		return 0;
 	cpte = umk_vm_pte(child, caddr, true);
 	if (!cpte)
 		return -UMK_ENOMEM;
+	if (*pte & VM_PTE_SWAP) {
+		umk_vm_swap_dup(vm_pte_swap_slot(*pte));
+		*cpte = *pte;
+		child->swapped_pages++;
+		return 0;
+	}
 	umk_page_get(vm_pte_page(*pte));
 	*cpte = *pte & ~(VM_PTE_HOST | VM_PTE_HOST_W);
 	child->resident_pages++;

@@ -193,6 +193,7 @@ int umk_mm_stats(const struct umk_mm *cmm, struct umk_mm_stats *st)
 	st->bad_faults = mm->bad_faults;
 	st->cow_copies = mm->cow_copies;
 	st->reclaimed = mm->reclaimed;
+	st->swapped_pages = mm->swapped_pages;
 	st->nr_vmas = mm->nr_vmas;
 	umk_vm_pgtable_walk(mm, mm->base, mm->base + VM_WINDOW_SIZE,
 			    mm_count_shared, &st->shared_pages);

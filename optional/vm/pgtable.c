@@ -94,6 +94,9 @@ static int pgtable_zap_pte(struct umk_mm *mm, unsigned long addr,
 	if (*pte & VM_PTE_PRESENT) {
 		umk_page_put(vm_pte_page(*pte));
 		mm->resident_pages--;
+	} else if (*pte & VM_PTE_SWAP) {
+		umk_vm_swap_free(vm_pte_swap_slot(*pte));
+		mm->swapped_pages--;
 	}
 	*pte = 0;
 	return 0;

@@ -12,9 +12,15 @@
  * Shared pages (copy-on-write after fork) are left alone: dropping one
  * side's reference frees nothing. The shrinker may run in IRQ context or
  * inside the fault handler's allocation, so it only trylocks, and an mm
- * whose lock is busy is skipped. Swapping dirty pages to a file would be
- * the next step (not done).
+ * whose lock is busy is skipped.
+ *
+ * With CONFIG_VM_SWAP, when zero pages were not enough, a second pass
+ * writes private dirty pages to the swap file (swap.c), sealed read-only
+ * first so the copy on disk is the page's last content; the PTE then
+ * names the swap slot and the next touch reads it back (fault.c). There is
+ * no LRU: pages go in address order, mm after mm.
  */
+#include <umk/config.h>
 #include <umk/errno.h>
 #include <umk/init.h>
 #include <umk/printk.h>
@@ -25,6 +31,7 @@ struct reclaim_ctl {
 	unsigned long want;
 	unsigned long freed;
 	unsigned long resident; /* for the count callback */
+	bool swap;              /* second pass: swap dirty pages out */
 };
 
 static bool reclaim_page_is_zero(struct umk_page *pg)
@@ -38,26 +45,55 @@ static bool reclaim_page_is_zero(struct umk_page *pg)
 	return true;
 }
 
-/*
- * A dirty page that reads as zero: take write access away, then look
- * again; true if it may be dropped.
- */
-static bool reclaim_seal_zero(struct umk_mm *mm, unsigned long addr,
-			      vm_pte_t *pte)
+/* Take host write access away, so the content holds still; true if done. */
+static bool reclaim_seal(struct umk_mm *mm, unsigned long addr, vm_pte_t *pte)
 {
 	struct vm_area *vma;
 
+	if (!(*pte & VM_PTE_HOST_W))
+		return true;
+	vma = umk_vma_find(mm, addr);
+	if (!vma || umk_arch_vm_protect(addr, UMK_PAGE_SIZE,
+					(vma->prot & ~UMK_PROT_WRITE) |
+						UMK_PROT_READ))
+		return false;
+	*pte &= ~VM_PTE_HOST_W;
+	return true;
+}
+
+/* A dirty page that reads as zero: seal it, then look again. */
+static bool reclaim_seal_zero(struct umk_mm *mm, unsigned long addr,
+			      vm_pte_t *pte)
+{
 	if (!reclaim_page_is_zero(vm_pte_page(*pte)))
 		return false;
-	if (*pte & VM_PTE_HOST_W) {
-		vma = umk_vma_find(mm, addr);
-		if (!vma || umk_arch_vm_protect(addr, UMK_PAGE_SIZE,
-						(vma->prot & ~UMK_PROT_WRITE) |
-							UMK_PROT_READ))
-			return false;
-		*pte &= ~VM_PTE_HOST_W;
+	return reclaim_seal(mm, addr, pte) &&
+	       reclaim_page_is_zero(vm_pte_page(*pte));
+}
+
+/* Write a private dirty page to swap and let go of it. */
+static int reclaim_swap_out(struct umk_mm *mm, unsigned long addr,
+			    vm_pte_t *pte, struct reclaim_ctl *ctl)
+{
+	struct umk_page *pg = vm_pte_page(*pte);
+	unsigned long slot;
+
+	if (!reclaim_seal(mm, addr, pte))
+		return 0;
+	if (umk_vm_swap_out(pg, &slot)) {
+		ctl->swap = false; /* swap is full or failing: stop trying */
+		return 0;
 	}
-	return reclaim_page_is_zero(vm_pte_page(*pte));
+	if ((*pte & VM_PTE_HOST) && umk_arch_vm_unmap(addr, UMK_PAGE_SIZE)) {
+		umk_vm_swap_free(slot);
+		return 0;
+	}
+	*pte = vm_pte_make_swap(slot);
+	umk_page_put(pg);
+	mm->resident_pages--;
+	mm->swapped_pages++;
+	ctl->freed++;
+	return 0;
 }
 
 static int reclaim_pte(struct umk_mm *mm, unsigned long addr, vm_pte_t *pte,
@@ -74,7 +110,7 @@ static int reclaim_pte(struct umk_mm *mm, unsigned long addr, vm_pte_t *pte,
 	if (umk_page_count(pg) != 1)
 		return 0;
 	if ((*pte & VM_PTE_DIRTY) && !reclaim_seal_zero(mm, addr, pte))
-		return 0;
+		return ctl->swap ? reclaim_swap_out(mm, addr, pte, ctl) : 0;
 	if ((*pte & VM_PTE_HOST) && umk_arch_vm_unmap(addr, UMK_PAGE_SIZE))
 		return 0;
 	*pte = 0;
@@ -103,7 +139,7 @@ static void reclaim_count_mm(struct umk_mm *mm, void *arg)
 
 static unsigned long reclaim_count(struct umk_shrinker *s)
 {
-	struct reclaim_ctl ctl = { 0, 0, 0 };
+	struct reclaim_ctl ctl = { 0, 0, 0, false };
 
 	(void)s;
 	umk_vm_for_each_mm(reclaim_count_mm, &ctl);
@@ -112,10 +148,14 @@ static unsigned long reclaim_count(struct umk_shrinker *s)
 
 static unsigned long reclaim_scan(struct umk_shrinker *s, unsigned long nr)
 {
-	struct reclaim_ctl ctl = { nr, 0, 0 };
+	struct reclaim_ctl ctl = { nr, 0, 0, false };
 
 	(void)s;
 	umk_vm_for_each_mm(reclaim_mm, &ctl);
+	if (ctl.freed < nr && UMK_IS_ENABLED(CONFIG_VM_SWAP)) {
+		ctl.swap = true; /* zero pages were not enough */
+		umk_vm_for_each_mm(reclaim_mm, &ctl);
+	}
 	return ctl.freed;
 }
 

@@ -22,6 +22,7 @@
 #define UMK_OPTIONAL_VM_INTERNAL_H
 
 #include <umk/config.h>
+#include <umk/errno.h>
 #include <umk/mm.h>
 #include <umk/spinlock.h>
 #include <umk/vm.h>
@@ -41,6 +42,7 @@ typedef unsigned long vm_pte_t;
 #define VM_PTE_HOST 0x2UL    /* and the host maps it at the address */
 #define VM_PTE_HOST_W 0x4UL  /* writably */
 #define VM_PTE_DIRTY 0x8UL   /* has been writable: may hold non-zero data */
+#define VM_PTE_SWAP 0x10UL   /* not present: in the swap slot above bit 12 */
 #define VM_PTE_FLAGS 0xfffUL
 #define VM_PTES_PER_LEAF (UMK_PAGE_SIZE / sizeof(vm_pte_t))
 #define VM_NR_LEAVES (VM_WINDOW_PAGES / VM_PTES_PER_LEAF)
@@ -58,6 +60,16 @@ static inline struct umk_page *vm_pte_page(vm_pte_t pte)
 static inline vm_pte_t vm_pte_make(struct umk_page *pg, unsigned long flags)
 {
 	return (umk_page_to_pfn(pg) << UMK_PAGE_SHIFT) | flags | VM_PTE_PRESENT;
+}
+
+static inline unsigned long vm_pte_swap_slot(vm_pte_t pte)
+{
+	return pte >> UMK_PAGE_SHIFT;
+}
+
+static inline vm_pte_t vm_pte_make_swap(unsigned long slot)
+{
+	return (slot << UMK_PAGE_SHIFT) | VM_PTE_SWAP | VM_PTE_DIRTY;
 }
 
 /* A mapping: [start, end) with one protection. */
@@ -89,6 +101,7 @@ struct umk_mm {
 	unsigned long bad_faults;
 	unsigned long cow_copies;
 	unsigned long reclaimed;
+	unsigned long swapped_pages;
 };
 
 /* mm.c */
@@ -160,5 +173,34 @@ UMK_INTERNAL int umk_vm_protect_range(struct umk_mm *mm, unsigned long start,
  */
 UMK_INTERNAL int umk_vm_fault_mm(struct umk_mm *mm, unsigned long addr,
 				 int *write);
+
+/*
+ * swap.c (CONFIG_VM_SWAP): slots of a host swap file, reference counted so
+ * that a fork child shares its parent's swapped pages. Callable under
+ * mm->lock and from the shrinker; never sleeps (host I/O blocks the CPU).
+ */
+#ifdef CONFIG_VM_SWAP
+/* Write pg to a new slot (one reference); 0 and *slot, or an error. */
+UMK_INTERNAL int umk_vm_swap_out(struct umk_page *pg, unsigned long *slot);
+/* Read slot into pg; the slot keeps its references. */
+UMK_INTERNAL int umk_vm_swap_in(unsigned long slot, struct umk_page *pg);
+UMK_INTERNAL void umk_vm_swap_dup(unsigned long slot);
+UMK_INTERNAL void umk_vm_swap_free(unsigned long slot);
+#else
+static inline int umk_vm_swap_out(struct umk_page *pg, unsigned long *slot)
+{
+	(void)pg;
+	(void)slot;
+	return -UMK_ENOSYS;
+}
+static inline int umk_vm_swap_in(unsigned long slot, struct umk_page *pg)
+{
+	(void)slot;
+	(void)pg;
+	return -UMK_ENOSYS;
+}
+static inline void umk_vm_swap_dup(unsigned long slot) { (void)slot; }
+static inline void umk_vm_swap_free(unsigned long slot) { (void)slot; }
+#endif
 
 #endif
