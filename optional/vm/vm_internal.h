@@ -11,7 +11,9 @@
  *   fault.c    demand paging, copy-on-write, and delivering bad accesses
  *              to the task (umk_vm_try)
  *   fork.c     umk_mm_fork: copy-on-write clone
- *   reclaim.c  the shrinker: drops clean zero pages under pressure
+ *   reclaim.c  the shrinker: drops clean zero pages under pressure, then
+ *              swaps dirty ones out (CONFIG_VM_SWAP)
+ *   swap.c     swap slots in a host file, reference counted
  *
  * Locking: mm->lock (a spinlock) covers the VMA tree, the page table, the
  * host mappings of the window and the statistics. It is taken in task
