@@ -26,7 +26,8 @@ static void pk_integers(struct umk_ktest *t)
 	PK_CHECK(t, "-1", "%ld", -1L);
 	PK_CHECK(t, "12345", "%zu", (size_t)12345);
 	PK_CHECK(t, "-5", "%zd", (long)-5);
-	PK_CHECK(t, "255 127", "%hhu %hd", 0x1ff, 127);
+	PK_CHECK(t, "255 127", "%hhu %hd", (unsigned char)0xff, (short)127);
+	PK_CHECK(t, "-1 -2", "%hhd %hd", (signed char)-1, (short)-2);
 }
 
 static void pk_hex_and_pointers(struct umk_ktest *t)
