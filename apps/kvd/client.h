@@ -28,14 +28,19 @@ int kvd_client_task(void *arg);
 
 /* Execute one command (commands.c); replies go to c->out. */
 void kvd_exec(struct kvd_client *c, unsigned int argc, struct kvd_arg *argv);
-/* Number of commands in the table and the table as COMMAND shows it. */
+/* Number of commands in the table. */
 unsigned int kvd_command_count(void);
-void kvd_reply_command_info(struct kvd_out *o, unsigned int argc,
-			    struct kvd_arg *argv);
 
 /* info.c */
 void kvd_cmd_info(struct kvd_client *c, unsigned int argc, struct kvd_arg *argv);
 void kvd_cmd_config(struct kvd_client *c, unsigned int argc, struct kvd_arg *argv);
+
+/*
+ * Check a subcommand's word count (arity as in the command table); on a
+ * mismatch reply Redis's "wrong number of arguments for 'config|get'".
+ */
+bool kvd_subcommand_arity(struct kvd_client *c, unsigned int argc, int arity,
+			  const char *fullname);
 
 /* Case-insensitive comparison of an argument with a lowercase word. */
 bool kvd_arg_is(const struct kvd_arg *a, const char *word);

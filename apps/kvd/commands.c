@@ -14,6 +14,7 @@
 #define CMD_WRITE 0x1   /* "write" in COMMAND */
 #define CMD_DENYOOM 0x2 /* refused when over maxmemory */
 #define CMD_FAST 0x4
+#define CMD_READONLY 0x8
 
 typedef void kvd_cmd_fn(struct kvd_client *c, unsigned int argc,
 			struct kvd_arg *argv);
@@ -44,6 +45,22 @@ bool kvd_arg_is(const struct kvd_arg *a, const char *word)
 			return false;
 	}
 	return word[i] == '\0';
+}
+
+static bool cmd_arity_ok(unsigned int argc, int arity)
+{
+	return arity > 0 ? argc == (unsigned int)arity
+			 : argc >= (unsigned int)-arity;
+}
+
+bool kvd_subcommand_arity(struct kvd_client *c, unsigned int argc, int arity,
+			  const char *fullname)
+{
+	if (cmd_arity_ok(argc, arity))
+		return true;
+	kvd_reply_errorf(&c->out, "ERR wrong number of arguments for '%s' command",
+			 fullname);
+	return false;
 }
 
 static bool cmd_getll(const struct kvd_arg *a, long long *v)
@@ -604,33 +621,30 @@ static void cmd_flushall(struct kvd_client *c, unsigned int argc, struct kvd_arg
 	kvd_reply_ok(&c->out);
 }
 
-static void cmd_command(struct kvd_client *c, unsigned int argc, struct kvd_arg *a)
-{
-	kvd_reply_command_info(&c->out, argc, a);
-}
-
 /* ---- The table ---- */
 
+static kvd_cmd_fn cmd_command;
+
 static const struct kvd_command kvd_commands[] = {
-	{ "get", cmd_get, 2, CMD_FAST, 1, 1, 1 },
+	{ "get", cmd_get, 2, CMD_READONLY | CMD_FAST, 1, 1, 1 },
 	{ "set", cmd_set, -3, CMD_WRITE | CMD_DENYOOM, 1, 1, 1 },
 	{ "ping", cmd_ping, -1, CMD_FAST, 0, 0, 0 },
 	{ "incr", cmd_incr, 2, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1 },
 	{ "decr", cmd_decr, 2, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1 },
 	{ "incrby", cmd_incrby, 3, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1 },
 	{ "decrby", cmd_decrby, 3, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1 },
-	{ "mget", cmd_mget, -2, CMD_FAST, 1, -1, 1 },
+	{ "mget", cmd_mget, -2, CMD_READONLY | CMD_FAST, 1, -1, 1 },
 	{ "mset", cmd_mset, -3, CMD_WRITE | CMD_DENYOOM, 1, -1, 2 },
 	{ "del", cmd_del, -2, CMD_WRITE, 1, -1, 1 },
-	{ "exists", cmd_exists, -2, CMD_FAST, 1, -1, 1 },
+	{ "exists", cmd_exists, -2, CMD_READONLY | CMD_FAST, 1, -1, 1 },
 	{ "echo", cmd_echo, 2, CMD_FAST, 0, 0, 0 },
 	{ "expire", cmd_expire, -3, CMD_WRITE | CMD_FAST, 1, 1, 1 },
 	{ "pexpire", cmd_pexpire, -3, CMD_WRITE | CMD_FAST, 1, 1, 1 },
-	{ "ttl", cmd_ttl, 2, CMD_FAST, 1, 1, 1 },
-	{ "pttl", cmd_pttl, 2, CMD_FAST, 1, 1, 1 },
+	{ "ttl", cmd_ttl, 2, CMD_READONLY | CMD_FAST, 1, 1, 1 },
+	{ "pttl", cmd_pttl, 2, CMD_READONLY | CMD_FAST, 1, 1, 1 },
 	{ "persist", cmd_persist, 2, CMD_WRITE | CMD_FAST, 1, 1, 1 },
-	{ "keys", cmd_keys, 2, 0, 0, 0, 0 },
-	{ "dbsize", cmd_dbsize, 1, CMD_FAST, 0, 0, 0 },
+	{ "keys", cmd_keys, 2, CMD_READONLY, 0, 0, 0 },
+	{ "dbsize", cmd_dbsize, 1, CMD_READONLY | CMD_FAST, 0, 0, 0 },
 	{ "flushall", cmd_flushall, -1, CMD_WRITE, 0, 0, 0 },
 	{ "flushdb", cmd_flushall, -1, CMD_WRITE, 0, 0, 0 },
 	{ "select", cmd_select, 2, CMD_FAST, 0, 0, 0 },
@@ -655,10 +669,12 @@ static const struct kvd_command *cmd_lookup(const struct kvd_arg *name)
 
 static void cmd_reply_flags(struct kvd_out *o, unsigned int flags)
 {
-	kvd_reply_array(o, !!(flags & CMD_WRITE) + !!(flags & CMD_DENYOOM) +
-				   !!(flags & CMD_FAST));
+	kvd_reply_array(o, !!(flags & CMD_WRITE) + !!(flags & CMD_READONLY) +
+				   !!(flags & CMD_DENYOOM) + !!(flags & CMD_FAST));
 	if (flags & CMD_WRITE)
 		kvd_reply_status(o, "write");
+	if (flags & CMD_READONLY)
+		kvd_reply_status(o, "readonly");
 	if (flags & CMD_DENYOOM)
 		kvd_reply_status(o, "denyoom");
 	if (flags & CMD_FAST)
@@ -679,20 +695,21 @@ static void cmd_reply_info(struct kvd_out *o, const struct kvd_command *cmd)
 		kvd_reply_array(o, 0);
 }
 
-void kvd_reply_command_info(struct kvd_out *o, unsigned int argc,
-			    struct kvd_arg *a)
+static void cmd_command(struct kvd_client *c, unsigned int argc, struct kvd_arg *a)
 {
+	struct kvd_out *o = &c->out;
 	unsigned int i, n = kvd_command_count();
 
 	if (argc == 1) {
 		kvd_reply_array(o, n);
 		for (i = 0; i < n; i++)
 			cmd_reply_info(o, &kvd_commands[i]);
-	} else if (kvd_arg_is(&a[1], "count") && argc == 2) {
-		kvd_reply_int(o, n);
+	} else if (kvd_arg_is(&a[1], "count")) {
+		if (kvd_subcommand_arity(c, argc, 2, "command|count"))
+			kvd_reply_int(o, n);
 	} else if (kvd_arg_is(&a[1], "docs")) {
 		kvd_reply_array(o, 0); /* no documentation: an empty map */
-	} else if (kvd_arg_is(&a[1], "list") && argc == 2) {
+	} else if (kvd_arg_is(&a[1], "list")) {
 		kvd_reply_array(o, n);
 		for (i = 0; i < n; i++)
 			kvd_reply_cstr(o, kvd_commands[i].name);
@@ -707,7 +724,7 @@ void kvd_reply_command_info(struct kvd_out *o, unsigned int argc,
 				kvd_reply_null(o);
 		}
 	} else {
-		kvd_reply_errorf(o, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try COMMAND HELP.",
+		kvd_reply_errorf(o, "ERR unknown subcommand '%.*s'. Try COMMAND HELP.",
 				 (int)UMK_MIN(a[1].len, 128), a[1].p);
 	}
 }
@@ -735,8 +752,7 @@ void kvd_exec(struct kvd_client *c, unsigned int argc, struct kvd_arg *a)
 		cmd_unknown(c, argc, a);
 		return;
 	}
-	if ((cmd->arity > 0 && argc != (unsigned int)cmd->arity) ||
-	    (cmd->arity < 0 && argc < (unsigned int)-cmd->arity)) {
+	if (!cmd_arity_ok(argc, cmd->arity)) {
 		kvd_reply_errorf(&c->out, "ERR wrong number of arguments for '%s' command",
 				 cmd->name);
 		return;

@@ -221,19 +221,23 @@ static void config_get(struct kvd_client *c, unsigned int argc, struct kvd_arg *
 
 void kvd_cmd_config(struct kvd_client *c, unsigned int argc, struct kvd_arg *a)
 {
-	if (kvd_arg_is(&a[1], "get") && argc >= 3) {
-		config_get(c, argc, a);
-	} else if (kvd_arg_is(&a[1], "set") && argc >= 4) {
-		kvd_reply_errorf(&c->out, "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'",
-				 (int)UMK_MIN(a[2].len, 128), a[2].p);
-	} else if (kvd_arg_is(&a[1], "resetstat") && argc == 2) {
-		unsigned long long keep = kvd_stat_get(clients);
+	if (kvd_arg_is(&a[1], "get")) {
+		if (kvd_subcommand_arity(c, argc, -3, "config|get"))
+			config_get(c, argc, a);
+	} else if (kvd_arg_is(&a[1], "set")) {
+		if (kvd_subcommand_arity(c, argc, -4, "config|set"))
+			kvd_reply_errorf(&c->out, "ERR Unknown option or number of arguments for CONFIG SET - '%.*s'",
+					 (int)UMK_MIN(a[2].len, 128), a[2].p);
+	} else if (kvd_arg_is(&a[1], "resetstat")) {
+		if (kvd_subcommand_arity(c, argc, 2, "config|resetstat")) {
+			long keep = kvd_stat_get(clients);
 
-		umk_memset(&kvd_stats, 0, sizeof(kvd_stats));
-		__atomic_store_n(&kvd_stats.clients, (long)keep, __ATOMIC_RELAXED);
-		kvd_reply_ok(&c->out);
+			umk_memset(&kvd_stats, 0, sizeof(kvd_stats));
+			__atomic_store_n(&kvd_stats.clients, keep, __ATOMIC_RELAXED);
+			kvd_reply_ok(&c->out);
+		}
 	} else {
-		kvd_reply_errorf(&c->out, "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try CONFIG HELP.",
+		kvd_reply_errorf(&c->out, "ERR unknown subcommand '%.*s'. Try CONFIG HELP.",
 				 (int)UMK_MIN(a[1].len, 128), a[1].p);
 	}
 }
