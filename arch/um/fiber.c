@@ -11,6 +11,10 @@
  * around the assembly (which then calls itself umk_arch_switch_regs), and
  * every new task completes the hand-over in umk_arch_task_first().
  *
+ * ThreadSanitizer has the same problem with its per-thread state: each
+ * task stack gets a TSan fiber (stack.c) and umk_um_fiber_leave()
+ * switches to it just before the switch.
+ *
  * Valgrind needs no per-switch call: stack.c registers each task stack
  * with VALGRIND_STACK_REGISTER when it is handed out.
  *
@@ -26,7 +30,12 @@
 
 #if UMK_UM_ASAN
 #include <sanitizer/common_interface_defs.h>
+#endif
+#if UMK_UM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
 
+#if UMK_UM_ASAN
 /* The host thread stack each CPU's idle task runs on (it has no t->stack). */
 static struct fiber_host_stack {
 	const void *bottom;
@@ -76,20 +85,37 @@ UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
 	__sanitizer_finish_switch_fiber(cookie, NULL, NULL);
 }
 
-#ifdef CONFIG_SWITCH_ASM
-void umk_arch_switch_regs(struct umk_arch_context *from,
-			  struct umk_arch_context *to);
+#elif UMK_UM_TSAN
 
-void umk_arch_switch(struct umk_arch_context *from, struct umk_arch_context *to)
+/* The TSan fiber of each CPU's host thread, where its idle task runs. */
+static void *fiber_host_fibers[UMK_NR_CPUS];
+
+UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu)
 {
-	void *cookie = umk_um_fiber_leave(from, to);
-
-	umk_arch_switch_regs(from, to);
-	umk_um_fiber_arrive(cookie);
+	fiber_host_fibers[cpu] = __tsan_get_current_fiber();
+	return 0;
 }
-#endif
 
-#else /* !UMK_UM_ASAN */
+/* Must come immediately before the switch itself. */
+UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
+				      struct umk_arch_context *to)
+{
+	struct umk_task *next = umk_container_of(to, struct umk_task, ctx);
+
+	(void)from;
+	__tsan_switch_to_fiber(next->stack ? *umk_um_stack_fiber(next->stack,
+								 next->stack_size)
+					   : fiber_host_fibers[next->cpu],
+			       0);
+	return NULL;
+}
+
+UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
+{
+	(void)cookie;
+}
+
+#else /* neither sanitizer */
 
 UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu)
 {
@@ -110,6 +136,20 @@ UMK_INTERNAL void umk_um_fiber_arrive(void *cookie)
 	(void)cookie;
 }
 
+#endif
+
+#if (UMK_UM_ASAN || UMK_UM_TSAN) && defined(CONFIG_SWITCH_ASM)
+/* The assembly switch, which names itself so in sanitizer builds. */
+void umk_arch_switch_regs(struct umk_arch_context *from,
+			  struct umk_arch_context *to);
+
+void umk_arch_switch(struct umk_arch_context *from, struct umk_arch_context *to)
+{
+	void *cookie = umk_um_fiber_leave(from, to);
+
+	umk_arch_switch_regs(from, to);
+	umk_um_fiber_arrive(cookie);
+}
 #endif
 
 UMK_INTERNAL UMK_USED void umk_arch_task_first(void (*entry)(void))

@@ -30,6 +30,9 @@
 #if UMK_UM_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
+#if UMK_UM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
 
 /* Address space per chunk: a few slots, at least one. */
 #define STACK_CHUNK_BYTES (2UL << 20)
@@ -151,6 +154,16 @@ static void stack_announce(void *s, int alloc)
 	if (alloc)
 		ASAN_UNPOISON_MEMORY_REGION(s, stack_usable);
 #endif
+#if UMK_UM_TSAN
+	{
+		void **fiber = umk_um_stack_fiber(s, stack_usable - UMK_UM_STACK_META);
+
+		if (alloc)
+			*fiber = __tsan_create_fiber(0);
+		else
+			__tsan_destroy_fiber(*fiber);
+	}
+#endif
 	(void)s;
 	(void)alloc;
 }
@@ -174,7 +187,7 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 	if (!s)
 		return NULL;
 	stack_announce(s, 1);
-	*size = stack_usable;
+	*size = stack_usable - UMK_UM_STACK_META;
 	return s;
 }
 

@@ -22,18 +22,19 @@
 #include <generated/autoconf.h>
 
 /*
- * In AddressSanitizer builds fiber.c defines umk_arch_switch() in C (it
- * announces the stack switch) and calls this code as umk_arch_switch_regs.
- * gcc says __SANITIZE_ADDRESS__, clang only answers __has_feature.
+ * In AddressSanitizer and ThreadSanitizer builds fiber.c defines
+ * umk_arch_switch() in C (it announces the stack switch) and calls this
+ * code as umk_arch_switch_regs. gcc says __SANITIZE_ADDRESS__ (_THREAD__),
+ * clang only answers __has_feature.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define SWITCH_ASAN 1
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SWITCH_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SWITCH_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SWITCH_SANITIZED 1
 #endif
 #endif
-#ifdef SWITCH_ASAN
+#ifdef SWITCH_SANITIZED
 #define SWITCH_SYM umk_arch_switch_regs
 #else
 #define SWITCH_SYM umk_arch_switch
