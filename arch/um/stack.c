@@ -25,6 +25,7 @@
 #include "arch/um/host.h"
 
 #if UMK_UM_VALGRIND
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 #endif
 #if UMK_UM_ASAN
@@ -142,11 +143,14 @@ static void stack_announce(void *s, int alloc)
 		struct stack_chunk *c = stack_chunk_of((unsigned long)s);
 		unsigned long i = ((unsigned long)s - c->base) / stack_slot;
 
-		if (alloc)
+		if (alloc) {
 			c->vg_id[i] = VALGRIND_STACK_REGISTER(
 				s, (char *)s + stack_usable);
-		else
+			/* The last owner's popped frames were left noaccess. */
+			VALGRIND_MAKE_MEM_UNDEFINED(s, stack_usable);
+		} else {
 			VALGRIND_STACK_DEREGISTER(c->vg_id[i]);
+		}
 	}
 #endif
 #if UMK_UM_ASAN
