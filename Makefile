@@ -6,6 +6,8 @@
 #   make check                the whole test suite (SANITIZE=address,undefined|thread)
 #   make sweep SEEDS=N        build and boot N random configurations
 #   make bench                side-by-side benchmarks (bench/)
+#   make bench-kvd            kvd vs redis-server under redis-benchmark
+#   make fuzz                 long libFuzzer run of kvd's RESP parser
 #   make check-aarch64        the aarch64 build under qemu-user
 PROFILES := tiny interpreter server vm
 PROFILE ?=
@@ -21,7 +23,7 @@ SELECTED := $(PROFILES)
 endif
 
 .PHONY: all deps build boot report check sweep bench menuconfig savedefconfig \
-	amalgamation check-aarch64 clean help
+	amalgamation check-aarch64 clean help bench-kvd fuzz soak-kvd
 
 all: deps
 	@tools/make/build $(SELECTED)
@@ -38,7 +40,7 @@ report: build
 	@tools/make/report $(SELECTED)
 
 check:
-	@tools/install-deps build check
+	@tools/install-deps build check fuzz
 	@SANITIZE="$(SANITIZE)" SEEDS="$(SEEDS)" tools/make/check $(SELECTED)
 
 sweep: deps
@@ -47,6 +49,18 @@ sweep: deps
 bench:
 	@tools/install-deps build bench
 	@tools/make/bench $(SELECTED)
+
+bench-kvd:
+	@tools/install-deps build bench
+	@tools/make/bench-kvd
+
+fuzz:
+	@tools/install-deps fuzz
+	@tools/make/fuzz
+
+soak-kvd:
+	@tools/install-deps build bench
+	@tools/make/soak-kvd
 
 menuconfig savedefconfig amalgamation: deps
 	@tools/make/build --configure-only $(or $(PROFILE),tiny)
@@ -60,4 +74,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'

@@ -120,6 +120,12 @@ static const char *resp_header_end(struct resp_parser *p, const char *buf,
 		return NULL;
 	}
 	p->scan = (size_t)(cr - buf);
+	if ((size_t)(cr - buf) - p->pos > p->lim->max_inline) {
+		/* Too long even though complete: the same verdict whichever
+		 * way the bytes were split into reads. */
+		*err = toolong;
+		return NULL;
+	}
 	if ((size_t)(cr - buf) + 2 > len)
 		return NULL;
 	return cr;
@@ -306,6 +312,8 @@ static enum resp_status resp_inline(struct resp_parser *p, char *buf, size_t len
 		return RESP_MORE;
 	}
 	n = (size_t)(nl - buf);
+	if (n > p->lim->max_inline) /* as if the newline had come later */
+		return resp_fail(p, "Protocol error: too big inline request");
 	if (n > 0 && buf[n - 1] == '\r') {
 		n--;
 		eol++;

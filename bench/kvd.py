@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""kvd vs Redis under Redis's own benchmark client.
+
+Starts redis-server and kvd on free loopback ports, then runs
+`redis-benchmark -t set,get -n N -c 50 -P P` against each, interleaved
+(the order alternates every round) so both see the same machine state,
+for P in 1 and 16 and ROUNDS rounds. Medians, extremes and the ratio
+kvd/redis (higher is better) are merged into BUILD/bench.json in the
+harness schema (entries with the same name and profile are replaced).
+
+    bench/kvd.py --kvd build/server/apps/kvd/kvd [--rounds 5] [-o build/bench.json]
+"""
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TESTS = ("SET", "GET")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, what, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on port {port}")
+
+
+def start_redis(port):
+    p = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                          "--save", "", "--appendonly", "no", "--daemonize", "no",
+                          "--logfile", ""], stdout=subprocess.DEVNULL)
+    wait_port(port, p, "redis-server")
+    return p
+
+
+def start_kvd(binary, port, kernel_args):
+    p = subprocess.Popen([binary, *kernel_args, "--", "--port", str(port)],
+                         stdout=subprocess.DEVNULL)
+    wait_port(port, p, "kvd")
+    return p
+
+
+def stop(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def run_benchmark(port, n, pipeline, clients):
+    cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(port), "-t", "set,get",
+           "-n", str(n), "-c", str(clients), "-P", str(pipeline), "--csv"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: exit {p.returncode}: {p.stderr[-300:]}")
+    rps = {}
+    for row in csv.reader(io.StringIO(p.stdout)):
+        if len(row) >= 2 and row[0] in TESTS:
+            rps[row[0]] = float(row[1])
+    if set(rps) != set(TESTS):
+        raise RuntimeError(f"{' '.join(cmd)}: no rps in output:\n{p.stdout[-300:]}")
+    return rps
+
+
+def redis_version():
+    out = subprocess.run(["redis-server", "--version"], capture_output=True, text=True).stdout
+    m = re.search(r"v=(\S+)", out)
+    return m.group(1) if m else "?"
+
+
+def record(name, profile, kvd, redis, baseline):
+    med, bmed = statistics.median(kvd), statistics.median(redis)
+    return {"name": name, "profile": profile, "unit": "req/s",
+            "median": round(med, 1), "min": round(min(kvd), 1), "max": round(max(kvd), 1),
+            "baseline": baseline, "baseline_median": round(bmed, 1),
+            "baseline_min": round(min(redis), 1), "baseline_max": round(max(redis), 1),
+            "ratio": round(med / bmed, 2) if bmed > 0 else None}
+
+
+def merge_json(path, results):
+    old = []
+    if os.path.exists(path):
+        try:
+            with open(path, encoding="utf-8") as f:
+                old = json.load(f)
+            if not isinstance(old, list):
+                old = []
+        except (OSError, ValueError):
+            old = []
+    keys = {(r["name"], r["profile"]) for r in results}
+    merged = [r for r in old if (r.get("name"), r.get("profile")) not in keys] + results
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".bench.", dir=d)
+    with os.fdopen(fd, "w") as f:
+        json.dump(merged, f, indent=1)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kvd", required=True, help="the kvd binary (server profile)")
+    ap.add_argument("--profile", default="server")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("-n1", type=int, default=200000, help="requests per test at -P 1")
+    ap.add_argument("-n16", type=int, default=2000000, help="requests per test at -P 16")
+    ap.add_argument("--kernel", default="", help="kvd kernel parameters, e.g. 'cpus=1'")
+    ap.add_argument("-o", "--output", help="bench.json to merge into")
+    a = ap.parse_args(argv)
+
+    rport, kport = free_port(), free_port()
+    redis = start_redis(rport)
+    kvd = start_kvd(a.kvd, kport, a.kernel.split())
+    samples = {(srv, p, t): [] for srv in ("kvd", "redis") for p in (1, 16) for t in TESTS}
+    try:
+        for r in range(a.rounds):
+            for p in (1, 16):
+                order = [("kvd", kport), ("redis", rport)]
+                if r % 2:
+                    order.reverse()
+                for srv, port in order:
+                    if (srv == "kvd" and kvd.poll() is not None) or redis.poll() is not None:
+                        raise RuntimeError(f"{srv} died")
+                    rps = run_benchmark(port, a.n1 if p == 1 else a.n16, p, a.clients)
+                    for t in TESTS:
+                        samples[(srv, p, t)].append(rps[t])
+                    print(f"round {r + 1}/{a.rounds} -P {p:<2} {srv:5} "
+                          + "  ".join(f"{t} {rps[t]:>10.0f}" for t in TESTS), flush=True)
+    finally:
+        stop(kvd)
+        stop(redis)
+
+    baseline = f"redis-server {redis_version()}"
+    results = []
+    for p in (1, 16):
+        for t in TESTS:
+            results.append(record(f"kvd_vs_redis_{t.lower()}_p{p}", a.profile,
+                                  samples[("kvd", p, t)], samples[("redis", p, t)], baseline))
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, "
+          f"{os.cpu_count()} CPUs, -c {a.clients}, {a.rounds} rounds, kernel args '{a.kernel}'")
+    print(f"{'benchmark':24} {'kvd req/s':>11} {'spread':>19} {'redis req/s':>11} {'ratio':>6}")
+    for x in results:
+        print(f"{x['name']:24} {x['median']:>11.0f} {x['min']:>9.0f}-{x['max']:<9.0f} "
+              f"{x['baseline_median']:>11.0f} {x['ratio']:>5}x")
+    if a.output:
+        merge_json(a.output, results)
+        print(f"\nresults merged into {a.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except RuntimeError as e:
+        print(f"bench-kvd: error: {e}", file=sys.stderr)
+        sys.exit(1)
