@@ -27,52 +27,60 @@
 #include <umk/config.h>
 #include <umk/errno.h>
 #include <umk/init.h>
-#include <umk/printk.h>
 #include "arch/um/host.h"
 
 struct boot_param {
 	const char *key;
-	int is_option;   /* spelled --key rather than key= */
+	int is_option;	 /* spelled --key rather than key= */
 	int needs_value; /* 1: required, 0: optional, -1: none allowed */
 	const char *value;
 };
 
 static struct boot_param boot_params[] = {
-	{ "mem", 0, 1, NULL },
-	{ "loglevel", 0, 1, NULL },
-	{ "init", 0, 1, NULL },
-	{ "cpus", 0, 1, NULL },
-	{ "selftest", 1, 0, NULL },
-	{ "list-tests", 1, -1, NULL },
-	{ "help", 1, -1, NULL },
+	{"mem", 0, 1, NULL},
+	{"loglevel", 0, 1, NULL},
+	{"init", 0, 1, NULL},
+	{"cpus", 0, 1, NULL},
+	{"selftest", 1, 0, NULL},
+	{"list-tests", 1, -1, NULL},
+	{"help", 1, -1, NULL},
 	/* Hidden: deliberate crashes for tests/arch/ (e.g. stack-overflow). */
-	{ "selftest-crash", 1, 1, NULL },
+	{"selftest-crash", 1, 1, NULL},
 };
 
 static int boot_argc;
 static char **boot_argv;
 static const char *boot_prog = "umk-boot";
 
+/* clang-format off: keep the usage text as it prints */
 static void boot_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s [PARAM=VALUE...] [OPTION...] [--] [APP-ARG...]\n"
-		"Boot the umk kernel in this process; the arguments are its command line.\n"
+		"Boot the umk kernel in this process; the arguments are its "
+		"command line.\n"
 		"\n"
 		"Kernel parameters:\n"
-		"  mem=SIZE             physical memory, e.g. 64M, 1G (default %dM)\n"
+		"  mem=SIZE             physical memory, e.g. 64M, 1G (default "
+		"%dM)\n"
 		"  loglevel=N           console log level 0-7 (default %d)\n"
-		"  init=NAME            entry point for the init task (application-defined)\n"
-		"  cpus=N               CPUs to bring up (default: all, at most %d)\n"
+		"  init=NAME            entry point for the init task "
+		"(application-defined)\n"
+		"  cpus=N               CPUs to bring up (default: all, at "
+		"most %d)\n"
 		"\n"
 		"Options:\n"
-		"  --selftest[=SUITE]   run the built-in tests (all suites, or SUITE)\n"
+		"  --selftest[=SUITE]   run the built-in tests (all suites, or "
+		"SUITE)\n"
 		"  --list-tests         list the built-in test suites\n"
 		"  --help               print this help\n"
-		"  --                   pass all further arguments to the application\n"
+		"  --                   pass all further arguments to the "
+		"application\n"
 		"\n"
-		"Other arguments are passed to umk_main(argc, argv). Kernel output goes\n"
-		"to standard output. Exit status: the application's, 2 on a panic or a\n"
+		"Other arguments are passed to umk_main(argc, argv). Kernel "
+		"output goes\n"
+		"to standard output. Exit status: the application's, 2 on a "
+		"panic or a\n"
 		"command-line error.\n",
 		boot_prog, CONFIG_DEFAULT_MEM_MB,
 #ifdef CONFIG_DEFAULT_LOGLEVEL
@@ -82,6 +90,7 @@ static void boot_usage(FILE *f)
 #endif
 		UMK_NR_CPUS);
 }
+/* clang-format on */
 
 static void boot_fail(const char *what, const char *arg)
 {
@@ -113,9 +122,21 @@ static unsigned long long boot_parse_size(const char *s)
 	if (end == s)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (*end || v > (~0ULL >> shift))
 		return 0;
@@ -145,7 +166,8 @@ static void boot_take(char *arg)
 		boot_fail("unknown option", arg);
 	p = boot_find(key, len, option);
 	if (!p)
-		boot_fail(option ? "unknown option" : "unknown kernel parameter",
+		boot_fail(option ? "unknown option"
+				 : "unknown kernel parameter",
 			  arg);
 	if (eq && p->needs_value < 0)
 		boot_fail("option takes no value", arg);
@@ -264,7 +286,8 @@ UMK_INTERNAL int umk_arch_cpu_start(unsigned int cpu, void (*fn)(void))
 int main(int argc, char **argv)
 {
 	const char *v;
-	unsigned long long mem = (unsigned long long)CONFIG_DEFAULT_MEM_MB << 20;
+	unsigned long long mem = (unsigned long long)CONFIG_DEFAULT_MEM_MB
+				 << 20;
 	int err;
 
 	boot_parse(argc, argv);
@@ -272,7 +295,8 @@ int main(int argc, char **argv)
 		mem = boot_parse_size(v);
 	umk_um_clock_boot();
 	if (umk_um_physmem_init(mem)) {
-		fprintf(stderr, "%s: cannot map %llu bytes of physical memory\n",
+		fprintf(stderr,
+			"%s: cannot map %llu bytes of physical memory\n",
 			boot_prog, mem);
 		return 1;
 	}
@@ -285,7 +309,6 @@ int main(int argc, char **argv)
 			strerror(-err));
 		return 1;
 	}
-	if ((v = umk_cmdline_get("loglevel")))
-		umk_set_loglevel((int)boot_parse_int(v, 0, 7));
+	/* loglevel= and init= are read by the core (umk_cmdline_get). */
 	umk_start_kernel();
 }

@@ -28,7 +28,7 @@ static struct clock_cpu {
 	unsigned long long armed; /* deadline the timerfd holds, 0: none */
 	struct umk_hostirq irq;
 } clock_cpus[UMK_NR_CPUS] = {
-	[0 ... UMK_NR_CPUS - 1] = { .tfd = -1 },
+	[0 ... UMK_NR_CPUS - 1] = {.tfd = -1},
 };
 
 static unsigned long long clock_host_ns(void)
@@ -62,7 +62,7 @@ static void clock_expired(void *data, unsigned int events)
 UMK_INTERNAL void umk_arch_clock_program(unsigned long long deadline_ns)
 {
 	struct clock_cpu *c = &clock_cpus[umk_smp_processor_id()];
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	struct itimerspec its = {{0, 0}, {0, 0}};
 	unsigned long long abs;
 
 	if (deadline_ns == c->armed)

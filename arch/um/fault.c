@@ -81,7 +81,8 @@ static void fault_backtrace(const ucontext_t *uc, unsigned long lo,
 	int i, n;
 
 	fault_regs(uc, &pc, &fp);
-	umk_um_console_puts("Call trace (addr2line -e <binary> the umk+ offsets):\n");
+	umk_um_console_puts(
+		"Call trace (addr2line -e <binary> the umk+ offsets):\n");
 	fault_print_pc(0, pc);
 	n = umk_um_backtrace_fp(fp, lo, hi, pcs, FAULT_MAX_FRAMES);
 	for (i = 0; i < n; i++)
@@ -97,15 +98,16 @@ static void fault_die(int sig, void *addr, const ucontext_t *uc)
 	int where = umk_um_stack_find((unsigned long)addr, &lo, &hi);
 
 	if (where == 1) {
-		umk_snprintf(msg, sizeof(msg),
-			     "umk: panic: stack overflow in task '%s' (id %d): "
-			     "fault at %p in the guard page below stack %p-%p\n",
-			     name, t ? t->id : -1, addr, (void *)lo, (void *)hi);
+		umk_snprintf(
+			msg, sizeof(msg),
+			"umk: panic: stack overflow in task '%s' (id %d): "
+			"fault at %p in the guard page below stack %p-%p\n",
+			name, t ? t->id : -1, addr, (void *)lo, (void *)hi);
 	} else {
 		umk_snprintf(msg, sizeof(msg),
 			     "umk: panic: %s at %p in task '%s' (id %d)%s\n",
-			     sig == SIGBUS ? "bus error" : "segfault", addr, name,
-			     t ? t->id : -1,
+			     sig == SIGBUS ? "bus error" : "segfault", addr,
+			     name, t ? t->id : -1,
 			     where == 2 ? ", inside a freed task stack" : "");
 		/* Walk the running task's own stack if it has one. */
 		if (t && t->stack) {

@@ -75,8 +75,8 @@ UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
 		size = fiber_host_stacks[next->cpu].size;
 	}
 	/* A dead task never comes back: let ASan drop its fake stack. */
-	__sanitizer_start_switch_fiber(prev->state == UMK_TASK_DEAD ? NULL : &fake,
-				       bottom, size);
+	__sanitizer_start_switch_fiber(
+		prev->state == UMK_TASK_DEAD ? NULL : &fake, bottom, size);
 	return fake;
 }
 
@@ -103,10 +103,10 @@ UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
 	struct umk_task *next = umk_container_of(to, struct umk_task, ctx);
 
 	(void)from;
-	__tsan_switch_to_fiber(next->stack ? *umk_um_stack_fiber(next->stack,
-								 next->stack_size)
-					   : fiber_host_fibers[next->cpu],
-			       0);
+	__tsan_switch_to_fiber(
+		next->stack ? *umk_um_stack_fiber(next->stack, next->stack_size)
+			    : fiber_host_fibers[next->cpu],
+		0);
 	return NULL;
 }
 

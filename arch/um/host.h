@@ -49,13 +49,13 @@
 UMK_INTERNAL int umk_um_cpu_prepare(unsigned int cpu);
 UMK_INTERNAL int umk_um_cpu_enter(unsigned int cpu);
 
-UMK_INTERNAL int umk_um_irq_cpu_init(unsigned int cpu);     /* irq.c */
-UMK_INTERNAL int umk_um_clock_cpu_init(unsigned int cpu);   /* clock.c */
-UMK_INTERNAL void umk_um_clock_boot(void);                  /* clock.c */
-UMK_INTERNAL unsigned long long umk_um_clock_armed(void);   /* clock.c */
-UMK_INTERNAL int umk_um_fault_cpu_init(unsigned int cpu);   /* fault.c */
-UMK_INTERNAL void umk_um_fault_init(void);                  /* fault.c */
-UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu);   /* fiber.c */
+UMK_INTERNAL int umk_um_irq_cpu_init(unsigned int cpu);	  /* irq.c */
+UMK_INTERNAL int umk_um_clock_cpu_init(unsigned int cpu); /* clock.c */
+UMK_INTERNAL void umk_um_clock_boot(void);		  /* clock.c */
+UMK_INTERNAL unsigned long long umk_um_clock_armed(void); /* clock.c */
+UMK_INTERNAL int umk_um_fault_cpu_init(unsigned int cpu); /* fault.c */
+UMK_INTERNAL void umk_um_fault_init(void);		  /* fault.c */
+UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu); /* fiber.c */
 UMK_INTERNAL int umk_um_physmem_init(unsigned long long bytes);
 
 /*

@@ -26,11 +26,11 @@
 #include <umk/compiler.h>
 
 /* Readiness bits, passed to handlers; the same values as EPOLLIN etc. */
-#define UMK_HOSTIRQ_IN 0x001u    /* readable, or a connection to accept */
-#define UMK_HOSTIRQ_PRI 0x002u   /* urgent data */
-#define UMK_HOSTIRQ_OUT 0x004u   /* writable, or connect() finished */
-#define UMK_HOSTIRQ_ERR 0x008u   /* error condition (always reported) */
-#define UMK_HOSTIRQ_HUP 0x010u   /* hang up (always reported) */
+#define UMK_HOSTIRQ_IN 0x001u	  /* readable, or a connection to accept */
+#define UMK_HOSTIRQ_PRI 0x002u	  /* urgent data */
+#define UMK_HOSTIRQ_OUT 0x004u	  /* writable, or connect() finished */
+#define UMK_HOSTIRQ_ERR 0x008u	  /* error condition (always reported) */
+#define UMK_HOSTIRQ_HUP 0x010u	  /* hang up (always reported) */
 #define UMK_HOSTIRQ_RDHUP 0x2000u /* peer shut down its writing side */
 
 typedef void (*umk_hostirq_fn)(void *data, unsigned int events);

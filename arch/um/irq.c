@@ -43,8 +43,9 @@ static struct irq_cpu {
 	int kick_pending; /* a kick is written and not yet dispatched */
 	struct umk_hostirq kick;
 } irq_cpus[UMK_NR_CPUS] = {
-	/* A CPU that was never prepared has no fds: calls on it fail cleanly. */
-	[0 ... UMK_NR_CPUS - 1] = { .epfd = -1, .kickfd = -1 },
+	/* A CPU that was never prepared has no fds: calls on it fail cleanly.
+	 */
+	[0 ... UMK_NR_CPUS - 1] = {.epfd = -1, .kickfd = -1},
 };
 
 UMK_INTERNAL int umk_hostirq_add_cpu(struct umk_hostirq *h, unsigned int cpu,
@@ -133,8 +134,9 @@ static int irq_wait(int epfd, struct epoll_event *ev,
 			return n;
 		UMK_WRITE_ONCE(irq_no_pwait2, 1);
 	}
-	return epoll_wait(epfd, ev, IRQ_BATCH,
-			  (int)UMK_MIN((left + 999999) / 1000000, 0x7fffffffULL));
+	return epoll_wait(
+		epfd, ev, IRQ_BATCH,
+		(int)UMK_MIN((left + 999999) / 1000000, 0x7fffffffULL));
 }
 
 UMK_INTERNAL void umk_arch_idle(unsigned long long deadline_ns)

@@ -25,8 +25,8 @@ static void *physmem_map_aligned(int fd, unsigned long size)
 	unsigned long start, end, len = size + PHYSMEM_ALIGN;
 	char *resv, *p;
 
-	resv = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		    -1, 0);
+	resv = mmap(NULL, len, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (resv == MAP_FAILED)
 		return NULL;
 	start = UMK_ALIGN_UP((unsigned long)resv, PHYSMEM_ALIGN);

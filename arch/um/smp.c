@@ -30,7 +30,8 @@ static void *smp_thread(void *arg)
 	int err = umk_um_cpu_enter(s->cpu);
 
 	if (err)
-		umk_panic("CPU %u: cannot set up its host thread (%d)", s->cpu, err);
+		umk_panic("CPU %u: cannot set up its host thread (%d)", s->cpu,
+			  err);
 	if (s->fn)
 		s->fn();
 	else

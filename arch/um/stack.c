@@ -41,9 +41,9 @@
 
 struct stack_chunk {
 	struct stack_chunk *next; /* older chunk */
-	unsigned long base;       /* first slot (its guard page) */
+	unsigned long base;	  /* first slot (its guard page) */
 	unsigned int nr_slots;
-	unsigned int next_fresh;  /* slots from here on were never used */
+	unsigned int next_fresh; /* slots from here on were never used */
 	unsigned int vg_id[STACK_CHUNK_MAX_SLOTS]; /* valgrind stack ids */
 };
 
@@ -77,8 +77,8 @@ static struct stack_chunk *stack_map_chunk(void)
 	len = stack_page + slots * stack_slot;
 	UMK_STATIC_ASSERT(sizeof(struct stack_chunk) <= 4096,
 			  "chunk header must fit its page");
-	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		 -1, 0);
+	p = mmap(NULL, len, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	if (mprotect(p, stack_page, PROT_READ | PROT_WRITE)) {
@@ -114,10 +114,12 @@ static void *stack_take_fresh(void)
 
 static struct stack_chunk *stack_chunk_of(unsigned long addr)
 {
-	struct stack_chunk *c = __atomic_load_n(&stack_chunks, __ATOMIC_ACQUIRE);
+	struct stack_chunk *c =
+		__atomic_load_n(&stack_chunks, __ATOMIC_ACQUIRE);
 
 	for (; c; c = c->next)
-		if (addr >= c->base && addr < c->base + c->nr_slots * stack_slot)
+		if (addr >= c->base &&
+		    addr < c->base + c->nr_slots * stack_slot)
 			return c;
 	return NULL;
 }
@@ -160,7 +162,8 @@ static void stack_announce(void *s, int alloc)
 #endif
 #if UMK_UM_TSAN
 	{
-		void **fiber = umk_um_stack_fiber(s, stack_usable - UMK_UM_STACK_META);
+		void **fiber =
+			umk_um_stack_fiber(s, stack_usable - UMK_UM_STACK_META);
 
 		if (alloc)
 			*fiber = __tsan_create_fiber(0);
