@@ -123,7 +123,7 @@ static void vmapi_many_address_spaces(struct umk_ktest *t)
 static void vmapi_copy_to_and_from(struct umk_ktest *t)
 {
 	struct umk_mm *mm = umk_mm_create();
-	char in[100], out[100];
+	char in[100], out[100] = { 0 }; /* copied into: starts unlike in[] */
 	char *p;
 	int i;
 
