@@ -133,11 +133,16 @@ void umk_mm_get(struct umk_mm *mm)
 
 void umk_mm_put(struct umk_mm *mm)
 {
+	int err;
+
 	if (!mm || __atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	/* Nobody can find it once the slot is empty; then the pages go. */
 	mm_slot_release(mm);
-	umk_vm_zap_range(mm, mm->base, mm->base + VM_WINDOW_SIZE);
+	err = umk_vm_zap_range(mm, mm->base, mm->base + VM_WINDOW_SIZE);
+	if (err) /* its pages would stay reachable after being freed */
+		umk_panic("vm: cannot unmap a dying mm's window from the host (%s)",
+			  umk_strerror(-err));
 	mm_free(mm);
 }
 

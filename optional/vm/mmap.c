@@ -65,28 +65,30 @@ static unsigned long mmap_find_gap(struct umk_mm *mm, unsigned long len)
 
 /*
  * Remove the mappings and pages of [start, end), splitting mappings that
- * stick out of it. Under mm->lock.
+ * stick out of it. The steps that can fail come first (splits, which are
+ * invisible, then the host unmapping), so a failure changes nothing the
+ * task could see. Under mm->lock.
  */
 static int mmap_unmap_range(struct umk_mm *mm, unsigned long start,
 			    unsigned long end)
 {
-	struct vm_area *v = umk_vma_next(mm, start), *next;
+	struct vm_area *v = umk_vma_find(mm, start), *next;
+	int err;
 
-	while (v && v->start < end) {
-		if (v->start < start) {
-			v = umk_vma_split(mm, v, start);
-			if (!v)
-				return -UMK_ENOMEM;
-		}
-		if (v->end > end && !umk_vma_split(mm, v, end))
-			return -UMK_ENOMEM;
+	if (v && v->start < start && !umk_vma_split(mm, v, start))
+		return -UMK_ENOMEM;
+	v = umk_vma_find(mm, end - 1);
+	if (v && v->end > end && !umk_vma_split(mm, v, end))
+		return -UMK_ENOMEM;
+	err = umk_vm_zap_range(mm, start, end);
+	if (err)
+		return err;
+	for (v = umk_vma_next(mm, start); v && v->start < end; v = next) {
 		next = umk_vma_next(mm, v->end);
 		umk_vma_erase(mm, v);
 		mm->mapped_pages -= mmap_pages(v->end - v->start);
 		umk_vma_free(v);
-		v = next;
 	}
-	umk_vm_zap_range(mm, start, end);
 	return 0;
 }
 

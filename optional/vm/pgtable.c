@@ -102,17 +102,16 @@ static int pgtable_zap_pte(struct umk_mm *mm, unsigned long addr,
 	return 0;
 }
 
-UMK_INTERNAL void umk_vm_zap_range(struct umk_mm *mm, unsigned long start,
-				   unsigned long end)
+UMK_INTERNAL int umk_vm_zap_range(struct umk_mm *mm, unsigned long start,
+				  unsigned long end)
 {
-	int err;
-
 	/* Host first: no CPU may reach a page after it is put back. */
-	err = umk_arch_vm_unmap(start, end - start);
+	int err = umk_arch_vm_unmap(start, end - start);
+
 	if (err)
-		umk_panic("vm: cannot unmap %lx-%lx from the host (%s)", start,
-			  end, umk_strerror(-err));
+		return err; /* nothing changed */
 	umk_vm_pgtable_walk(mm, start, end, pgtable_zap_pte, NULL);
+	return 0;
 }
 
 /* A run of host-mapped pages being collected for one host call. */

@@ -158,9 +158,12 @@ typedef int (*vm_pte_fn)(struct umk_mm *mm, unsigned long addr, vm_pte_t *pte,
 			 void *arg);
 UMK_INTERNAL int umk_vm_pgtable_walk(struct umk_mm *mm, unsigned long start,
 				     unsigned long end, vm_pte_fn fn, void *arg);
-/* Drop every page in [start, end) and clear the host mappings there. */
-UMK_INTERNAL void umk_vm_zap_range(struct umk_mm *mm, unsigned long start,
-				   unsigned long end);
+/*
+ * Clear the host mappings of [start, end), then drop every page there.
+ * Fails (changing nothing) only if the host refuses the unmapping.
+ */
+UMK_INTERNAL int umk_vm_zap_range(struct umk_mm *mm, unsigned long start,
+				  unsigned long end);
 /*
  * Take write permission away from the host mappings in [start, end) (or
  * all access, with prot NONE), in one host call per run of mapped pages.
