@@ -15,6 +15,7 @@
 #include <umk/sync.h>
 #include <umk/task.h>
 #include <umk/time.h>
+#include <umk/vm.h>
 #include <umk/wait.h>
 #ifdef CONFIG_IO
 #include <umk/io.h>
@@ -207,6 +208,33 @@ static double bench_kmalloc_mixed(void)
 	return (double)(clock_ns() - t0) / (64.0 * (double)iters);
 }
 
+#ifdef CONFIG_VM
+/*
+ * One demand-paging fault: the first write to each page of a fresh
+ * mapping (host SIGSEGV, page allocation, mmap of the memfd page). Its
+ * baseline is host-bench's sigsegv_memfd_fault; bench/vm_fault.c
+ * (umk-vm-bench) also runs both in one process, plus COW fork.
+ */
+static double bench_vm_fault(void)
+{
+	struct umk_mm *mm = umk_mm_create();
+	volatile char *p;
+
+	if (!mm)
+		umk_panic("bench: umk_mm_create failed");
+	p = umk_mmap(mm, NULL, (size_t)iters * 4096,
+		     UMK_PROT_READ | UMK_PROT_WRITE, 0);
+	if (umk_vm_failed((void *)p))
+		umk_panic("bench: umk_mmap of %ld pages failed", iters);
+	unsigned long long t0 = clock_ns();
+	for (long i = 0; i < iters; i++)
+		p[(unsigned long)i * 4096] = 1;
+	double ns = (double)(clock_ns() - t0) / (double)iters;
+	umk_mm_destroy(mm);
+	return ns;
+}
+#endif
+
 static const struct {
 	const char *name;
 	double (*fn)(void);
@@ -221,6 +249,9 @@ static const struct {
 	{ "slab_pair", bench_slab_pair },
 	{ "slab_fixed", bench_slab_fixed },
 	{ "kmalloc_mixed", bench_kmalloc_mixed },
+#ifdef CONFIG_VM
+	{ "vm_fault", bench_vm_fault },
+#endif
 };
 
 static long parse_long(const char *s)
