@@ -237,6 +237,11 @@ UMK_INTERNAL bool umk_arch_preempt_cpu_init(unsigned int cpu)
 	return true;
 }
 
+UMK_INTERNAL bool umk_arch_preempt_timer_pending(void)
+{
+	return umk_um_clock_armed() != 0;
+}
+
 UMK_INTERNAL bool umk_arch_preempt_available(void)
 {
 	return __atomic_load_n(&preempt_cpus[0].ready, __ATOMIC_ACQUIRE);

@@ -21,6 +21,11 @@ UMK_INTERNAL void umk_arch_preempt_timer(unsigned int cpu,
 					 unsigned long long period_ns);
 /* Deliver it once, now (a resched IPI). */
 UMK_INTERNAL void umk_arch_preempt_kick(unsigned int cpu);
+/*
+ * Whether this CPU's clock event is armed: a busy task alone on a CPU
+ * still needs the signal then, or the CPU would never see its timers.
+ */
+UMK_INTERNAL bool umk_arch_preempt_timer_pending(void);
 /* Whether preemption signals work (after cpu_init on CPU 0). */
 UMK_INTERNAL bool umk_arch_preempt_available(void);
 

@@ -178,7 +178,7 @@ static void sched_update_curr(struct umk_rq *rq, struct umk_task *curr,
 	if (!curr->se.on_cpu)
 		return; /* the idle task is not accounted */
 	delta = now > curr->se.exec_start ? now - curr->se.exec_start : 0;
-	curr->se.exec_start = now;
+	__atomic_store_n(&curr->se.exec_start, now, __ATOMIC_RELAXED);
 	sched_stat_add(&curr->se.run_ns, delta);
 	sched_stat_add(&rq->run_ns, delta);
 	if (curr->se.sched_class == SCHED_CLASS_FAIR)
@@ -188,7 +188,7 @@ static void sched_update_curr(struct umk_rq *rq, struct umk_task *curr,
 static void sched_account_switch_in(struct umk_rq *rq, struct umk_task *next,
 				    unsigned long long now)
 {
-	next->se.exec_start = now;
+	__atomic_store_n(&next->se.exec_start, now, __ATOMIC_RELAXED);
 	if (next->se.policy == UMK_SCHED_RR && !next->se.slice_end)
 		next->se.slice_end = now + UMK_SCHED_SLICE_NS;
 	sched_stat_add(&next->se.switches, 1);
@@ -285,8 +285,8 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		umk_local_irq_restore(flags);
 		return;
 	}
-	prev->se.on_cpu = false;
-	next->se.on_cpu = next != cpu->idle;
+	__atomic_store_n(&prev->se.on_cpu, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&next->se.on_cpu, next != cpu->idle, __ATOMIC_RELEASE);
 	if (next->state == UMK_TASK_RUNNABLE)
 		next->state = UMK_TASK_RUNNING;
 	if (next->se.on_cpu)
@@ -615,11 +615,25 @@ static unsigned long long sched_stat_read(const unsigned long long *c)
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
+/* Time the running task has run since it was last charged, if it runs. */
+static unsigned long long sched_running_delta(const struct umk_task *t)
+{
+	unsigned long long start, now;
+
+	if (!__atomic_load_n(&t->se.on_cpu, __ATOMIC_ACQUIRE))
+		return 0;
+	start = __atomic_load_n(&t->se.exec_start, __ATOMIC_RELAXED);
+	now = sched_clock();
+	return now > start ? now - start : 0;
+}
+
 int umk_sched_task_stats(const struct umk_task *t, struct umk_sched_stats *s)
 {
 	if (!t)
 		return -UMK_EINVAL;
 	s->run_ns = sched_stat_read(&t->se.run_ns);
+	if (UMK_IS_ENABLED(CONFIG_SCHED_STATS))
+		s->run_ns += sched_running_delta(t);
 	s->switches = sched_stat_read(&t->se.switches);
 	s->migrations = sched_stat_read(&t->se.migrations);
 	return 0;

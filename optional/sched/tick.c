@@ -8,6 +8,11 @@
  * register and calls umk_sched_preempt_irq() here, in task context, the
  * way Go preempts goroutines asynchronously. Otherwise need_resched is
  * left set and the next umk_preempt_enable() or scheduling point acts.
+ *
+ * IRQs are polled, so the same signal also keeps timers alive under a
+ * busy task: while a CPU runs one task and has its clock event armed,
+ * the tick keeps running, and each one polls host events from the
+ * trampoline (without a reschedule) so the timer IRQ is taken.
  */
 #include "optional/sched/sched.h"
 #include "arch/um/preempt.h"
@@ -35,11 +40,19 @@ static void tick_arm(struct umk_rq *rq)
 		umk_arch_preempt_timer(rq->cpu, UMK_SCHED_SLICE_NS);
 }
 
+/* One task alone needs the tick only for the timers of its own CPU. */
+static bool tick_needed(struct umk_rq *rq, bool local)
+{
+	unsigned int nr = sched_nr_running(rq);
+
+	return nr > 1 || (nr == 1 && local && umk_arch_preempt_timer_pending());
+}
+
 UMK_INTERNAL void umk_sched_tick_update(struct umk_rq *rq)
 {
 	if (__atomic_load_n(&rq->tick_ready, __ATOMIC_RELAXED) > 0 &&
-	    sched_nr_running(rq) > 1 &&
-	    !__atomic_load_n(&rq->tick_armed, __ATOMIC_RELAXED))
+	    !__atomic_load_n(&rq->tick_armed, __ATOMIC_RELAXED) &&
+	    tick_needed(rq, rq->cpu == umk_smp_processor_id()))
 		tick_arm(rq);
 }
 
@@ -60,7 +73,7 @@ static void tick_stop(struct umk_rq *rq)
 {
 	umk_arch_preempt_timer(rq->cpu, 0);
 	__atomic_store_n(&rq->tick_armed, 0, __ATOMIC_SEQ_CST);
-	if (sched_nr_running(rq) > 1)
+	if (tick_needed(rq, true))
 		tick_arm(rq);
 }
 
@@ -74,11 +87,12 @@ UMK_INTERNAL int umk_sched_tick(bool pc_preemptible)
 	if (!cpu)
 		return UMK_SCHED_TICK_IGNORE;
 	rq = sched_rq(cpu->id);
-	if (sched_nr_running(rq) <= 1) {
+	if (!tick_needed(rq, true)) {
 		tick_stop(rq);
 		return UMK_SCHED_TICK_IGNORE;
 	}
-	umk_sched_resched_cpu(cpu->id);
+	if (sched_nr_running(rq) > 1)
+		umk_sched_resched_cpu(cpu->id); /* else: only to take IRQs */
 	curr = cpu->curr;
 	if (!pc_preemptible || cpu->irqs_off || cpu->in_irq || !curr ||
 	    curr == cpu->idle || curr->preempt_count)
