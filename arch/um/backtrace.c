@@ -8,6 +8,7 @@
  * trace instead of faulting. A task that is not running starts from its
  * switch frame (see switch_<arch>.S for its layout) or its ucontext.
  */
+#include <pthread.h>
 #include <ucontext.h>
 
 #include <umk/config.h>
@@ -17,6 +18,40 @@
 
 /* How far a walk without stack bounds may move between two frames. */
 #define BACKTRACE_MAX_FRAME (1UL << 20)
+
+/* The host thread stack of each CPU, where its idle task runs. */
+static struct backtrace_stack {
+	unsigned long lo, hi;
+} backtrace_host[UMK_NR_CPUS];
+
+UMK_INTERNAL int umk_um_backtrace_cpu_init(unsigned int cpu)
+{
+	pthread_attr_t attr;
+	void *addr;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return 0; /* walks on this CPU's idle stack stay unbounded */
+	if (!pthread_attr_getstack(&attr, &addr, &size)) {
+		backtrace_host[cpu].lo = (unsigned long)addr;
+		backtrace_host[cpu].hi = (unsigned long)addr + size;
+	}
+	pthread_attr_destroy(&attr);
+	return 0;
+}
+
+UMK_INTERNAL void umk_um_task_stack_bounds(const struct umk_task *t,
+					   unsigned long *lo, unsigned long *hi)
+{
+	*lo = *hi = 0;
+	if (t && t->stack) {
+		*lo = (unsigned long)t->stack;
+		*hi = *lo + t->stack_size;
+	} else if (t && t->cpu >= 0 && t->cpu < UMK_NR_CPUS) {
+		*lo = backtrace_host[t->cpu].lo;
+		*hi = backtrace_host[t->cpu].hi;
+	}
+}
 
 UMK_INTERNAL int umk_um_backtrace_fp(unsigned long fp, unsigned long lo,
 				     unsigned long hi, unsigned long *pcs,
@@ -74,21 +109,22 @@ UMK_INTERNAL int umk_arch_backtrace(struct umk_task *t, unsigned long *pcs,
 				    int max)
 {
 	struct umk_task *curr = umk_this_cpu()->curr;
-	unsigned long lo = 0, hi = 0, pc, fp;
+	unsigned long lo, hi, pc, fp;
 	int n = 0;
 
 	if (!t)
 		t = curr;
-	if (t && t->stack) {
-		lo = (unsigned long)t->stack;
-		hi = lo + t->stack_size;
-	}
+	umk_um_task_stack_bounds(t, &lo, &hi);
 	if (!t || t == curr) {
 		fp = (unsigned long)__builtin_frame_address(0);
 		return umk_um_backtrace_fp(fp, lo, hi, pcs, max);
 	}
-	/* Running on another CPU: its registers are not ours to read. */
-	if (t->state == UMK_TASK_RUNNING || max <= 0)
+	/*
+	 * Running on another CPU: its registers are not ours to read. (An
+	 * idle task is always in state RUNNING, so ask its CPU instead.)
+	 */
+	if (max <= 0 || t->cpu < 0 || t->cpu >= UMK_NR_CPUS ||
+	    UMK_READ_ONCE(umk_cpus[t->cpu].curr) == t)
 		return 0;
 	if (!t->ctx.sp && !t->ctx.uctx)
 		return 0;

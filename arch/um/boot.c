@@ -271,7 +271,9 @@ UMK_INTERNAL int umk_um_cpu_enter(unsigned int cpu)
 {
 	int err = umk_um_fault_cpu_init(cpu);
 
-	return err ? err : umk_um_fiber_cpu_init(cpu);
+	if (!err)
+		err = umk_um_fiber_cpu_init(cpu);
+	return err ? err : umk_um_backtrace_cpu_init(cpu);
 }
 
 #ifndef CONFIG_SMP

@@ -109,13 +109,8 @@ static void fault_die(int sig, void *addr, const ucontext_t *uc)
 			     sig == SIGBUS ? "bus error" : "segfault", addr,
 			     name, t ? t->id : -1,
 			     where == 2 ? ", inside a freed task stack" : "");
-		/* Walk the running task's own stack if it has one. */
-		if (t && t->stack) {
-			lo = (unsigned long)t->stack;
-			hi = lo + t->stack_size;
-		} else {
-			lo = hi = 0;
-		}
+		/* Walk the running task's own stack. */
+		umk_um_task_stack_bounds(t, &lo, &hi);
 	}
 	umk_um_console_puts(msg);
 	fault_backtrace(uc, lo, hi);

@@ -72,6 +72,16 @@ UMK_INTERNAL unsigned int umk_um_cmdline_cpus(void);
 UMK_INTERNAL void umk_um_console_puts(const char *s);
 
 /*
+ * The stack t runs on: its pool stack, or for an idle task its CPU's
+ * host thread stack (recorded by umk_um_backtrace_cpu_init on that
+ * thread); 0, 0 when unknown.
+ */
+UMK_INTERNAL int umk_um_backtrace_cpu_init(unsigned int cpu);
+UMK_INTERNAL void umk_um_task_stack_bounds(const struct umk_task *t,
+					   unsigned long *lo,
+					   unsigned long *hi);
+
+/*
  * Frame-pointer walk from fp, accepting frames inside [lo, hi) only
  * (lo == hi: no bounds but monotonic growth). Stores up to max return
  * addresses into pcs and returns how many.

@@ -378,6 +378,21 @@ static void backtrace_of_parked_task(struct umk_ktest *t)
 	UMK_EXPECT_EQ(t, code, 7);
 }
 
+/* Our CPU's idle task is not running while we are: it has a saved context. */
+static void backtrace_of_idle_task(struct umk_ktest *t)
+{
+	unsigned long pcs[16];
+	struct umk_task *idle;
+	int n;
+
+	umk_preempt_disable();
+	idle = umk_this_cpu()->idle;
+	n = idle ? umk_arch_backtrace(idle, pcs, 16) : -1;
+	umk_preempt_enable();
+	UMK_ASSERT_NOT_NULL(t, idle);
+	UMK_EXPECT_GE(t, n, 1);
+}
+
 static const struct umk_ktest_case arch_switch_cases[] = {
 	UMK_KTEST_CASE(first_switch_lands_in_entry),
 	UMK_KTEST_CASE(callee_saved_preserved),
@@ -385,6 +400,7 @@ static const struct umk_ktest_case arch_switch_cases[] = {
 	UMK_KTEST_CASE(many_switches_keep_values),
 	UMK_KTEST_CASE(sp_inside_task_stack),
 	UMK_KTEST_CASE(backtrace_of_parked_task),
+	UMK_KTEST_CASE(backtrace_of_idle_task),
 };
 
 UMK_KTEST_SUITE(arch_switch, arch_switch_cases);
