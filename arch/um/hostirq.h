@@ -69,10 +69,13 @@ UMK_INTERNAL int umk_hostirq_add_cpu(struct umk_hostirq *h, unsigned int cpu,
 
 /*
  * Remove the fd before closing it (closing an fd also drops it from
- * epoll, but only when no dup of it remains). After this returns, no new
- * dispatch of h starts; a dispatch already running on another CPU may
- * still be finishing, so free h only from a point that is ordered after
- * it (e.g. after the owner's lock). Returns 0 or a negative UMK errno.
+ * epoll, but only when no dup of it remains). Called on h->cpu from task
+ * context, no dispatch of h can follow: that CPU dispatches every event
+ * it collected before it runs a task again. Called from another CPU, an
+ * event that h->cpu already collected may still be dispatched after this
+ * returns, so keep h (and what its data points to) valid until h->cpu
+ * has passed a scheduling point, or free it from a task on h->cpu.
+ * Returns 0 or a negative UMK errno.
  */
 UMK_INTERNAL int umk_hostirq_del(struct umk_hostirq *h);
 
