@@ -1,0 +1,171 @@
+/*
+ * Suite sched_smp (CONFIG_SMP): N busy tasks spread over N CPUs, a pinned
+ * task never leaves its CPU, and migrations are counted.
+ */
+#include <umk/config.h>
+#include <umk/errno.h>
+#include <umk/ktest.h>
+#include <umk/string.h>
+#include <umk/sched.h>
+#include <umk/task.h>
+#include <umk/time.h>
+
+#define SMP_BUSY_NS (300 * UMK_NSEC_PER_MSEC)
+#define SMP_MAX 64
+
+static int smp_cpus(struct umk_ktest *t)
+{
+	int n = umk_nr_cpus_online();
+
+	if (n < 2)
+		umk_ktest_skip(t, "needs two CPUs online");
+	return n > SMP_MAX ? SMP_MAX : n;
+}
+
+static void smp_burn(void)
+{
+	volatile unsigned long i;
+
+	for (i = 0; i < 20000; i++)
+		;
+}
+
+/* ---- N busy tasks on N CPUs ---- */
+
+struct smp_busy {
+	unsigned long samples[SMP_MAX]; /* per CPU it was seen on */
+	volatile int *start;
+};
+
+static int smp_busy_fn(void *arg)
+{
+	struct smp_busy *b = arg;
+	unsigned long long end;
+
+	while (!__atomic_load_n(b->start, __ATOMIC_ACQUIRE))
+		umk_yield();
+	end = umk_time_ns_exact() + SMP_BUSY_NS;
+	while (umk_time_ns_exact() < end) {
+		b->samples[umk_task_cpu(umk_current()) % SMP_MAX]++;
+		smp_burn();
+		if (!UMK_IS_ENABLED(CONFIG_PREEMPT))
+			umk_yield();
+	}
+	return 0;
+}
+
+static void smp_busy_tasks_spread(struct umk_ktest *t)
+{
+	static struct smp_busy b[SMP_MAX];
+	static volatile int start;
+	struct umk_task *c[SMP_MAX];
+	unsigned long long used = 0;
+	int n = smp_cpus(t), i, cpu, best;
+
+	start = 0;
+	for (i = 0; i < n; i++) {
+		umk_memset(&b[i], 0, sizeof(b[i]));
+		b[i].start = &start;
+		c[i] = umk_task_create(smp_busy_fn, &b[i], "smp-busy");
+		UMK_ASSERT_NOT_NULL(t, c[i]);
+	}
+	__atomic_store_n(&start, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(c[i], NULL), 0);
+	/* Each task's main CPU: together they must cover all N CPUs. */
+	for (i = 0; i < n; i++) {
+		best = 0;
+		for (cpu = 1; cpu < SMP_MAX; cpu++)
+			if (b[i].samples[cpu] > b[i].samples[best])
+				best = cpu;
+		used |= 1ULL << best;
+	}
+	UMK_EXPECT_EQ(t, __builtin_popcountll(used), n);
+}
+
+/* ---- A pinned task stays put, whatever else runs ---- */
+
+struct smp_pinned {
+	int cpu;
+	volatile int ready;
+	volatile int wrong;
+	unsigned long long migrations_after_pin;
+};
+
+static int smp_pinned_fn(void *arg)
+{
+	struct smp_pinned *p = arg;
+	struct umk_sched_stats s0, s1;
+	int i;
+
+	/* Until the affinity takes hold (it is set just after creation). */
+	for (i = 0; i < 100000 && umk_task_cpu(umk_current()) != p->cpu; i++)
+		umk_yield();
+	umk_sched_task_stats(umk_current(), &s0);
+	p->ready = 1;
+	for (i = 0; i < 400; i++) {
+		if (umk_task_cpu(umk_current()) != p->cpu)
+			p->wrong++;
+		if (i % 2)
+			umk_yield();
+		else
+			umk_sleep_ns(50 * UMK_NSEC_PER_USEC);
+	}
+	umk_sched_task_stats(umk_current(), &s1);
+	p->migrations_after_pin = s1.migrations - s0.migrations;
+	return 0;
+}
+
+static void smp_pinned_never_migrates(struct umk_ktest *t)
+{
+	static struct smp_busy b[SMP_MAX];
+	static volatile int start;
+	struct smp_pinned p = { 0 };
+	struct umk_task *pt, *c[SMP_MAX];
+	int n = smp_cpus(t), i;
+
+	p.cpu = n - 1;
+	pt = umk_task_create(smp_pinned_fn, &p, "smp-pinned");
+	UMK_ASSERT_NOT_NULL(t, pt);
+	UMK_ASSERT_EQ(t, umk_set_cpus_allowed(pt, 1ULL << p.cpu), 0);
+	/* Busy tasks everywhere to tempt the balancer. */
+	start = 1;
+	for (i = 0; i < n; i++) {
+		umk_memset(&b[i], 0, sizeof(b[i]));
+		b[i].start = &start;
+		c[i] = umk_task_create(smp_busy_fn, &b[i], "smp-busy");
+		UMK_ASSERT_NOT_NULL(t, c[i]);
+	}
+	UMK_EXPECT_EQ(t, umk_task_join(pt, NULL), 0);
+	for (i = 0; i < n; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(c[i], NULL), 0);
+	UMK_EXPECT_EQ(t, p.ready, 1);
+	UMK_EXPECT_EQ(t, p.wrong, 0);
+	UMK_EXPECT_EQ(t, p.migrations_after_pin, 0);
+}
+
+/* ---- Moving ourselves between CPUs is counted ---- */
+
+static void smp_migrations_counted(struct umk_ktest *t)
+{
+	struct umk_sched_stats s0, s1;
+	int n = smp_cpus(t), i, cpu;
+
+	umk_sched_task_stats(umk_current(), &s0);
+	for (i = 0; i < 10; i++) {
+		cpu = i % 2 ? 0 : n - 1;
+		UMK_ASSERT_EQ(t, umk_set_cpus_allowed(umk_current(), 1ULL << cpu), 0);
+		UMK_EXPECT_EQ(t, umk_task_cpu(umk_current()), cpu);
+	}
+	umk_sched_task_stats(umk_current(), &s1);
+	UMK_EXPECT_GE(t, s1.migrations - s0.migrations, 9);
+	UMK_EXPECT_EQ(t, umk_set_cpus_allowed(umk_current(), 0), -UMK_EINVAL);
+	umk_set_cpus_allowed(umk_current(), ~0ULL);
+}
+
+static const struct umk_ktest_case sched_smp_cases[] = {
+	UMK_KTEST_CASE(smp_busy_tasks_spread),
+	UMK_KTEST_CASE(smp_pinned_never_migrates),
+	UMK_KTEST_CASE(smp_migrations_counted),
+};
+UMK_KTEST_SUITE(sched_smp, sched_smp_cases);
