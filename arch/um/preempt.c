@@ -43,6 +43,7 @@
 #endif
 
 #include <umk/config.h>
+#include <umk/printk.h>
 #include "arch/um/arch.h"
 #include "arch/um/host.h"
 #include "arch/um/preempt.h"
