@@ -137,6 +137,20 @@ static void kvd_reject(int fd)
 	kvd_stat_add(rejected, 1);
 }
 
+/*
+ * Connections are dealt to CPUs in turn and stay there: a task's I/O is
+ * queued on its CPU's ring and completes there, so waking it never needs
+ * a cross-CPU kick, and the CPUs share the load.
+ */
+static void kvd_place(struct umk_task *t)
+{
+	static unsigned int next;
+	int ncpus = umk_nr_cpus_online();
+
+	if (ncpus > 1)
+		umk_set_cpus_allowed(t, 1ULL << (next++ % (unsigned int)ncpus));
+}
+
 static void kvd_accept_loop(int lfd)
 {
 	for (;;) {
@@ -162,6 +176,7 @@ static void kvd_accept_loop(int lfd)
 			kvd_reject(fd);
 			continue;
 		}
+		kvd_place(t);
 		umk_task_detach(t);
 	}
 }
