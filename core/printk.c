@@ -340,7 +340,7 @@ static void printk_log_store(const char *s, size_t n)
 static size_t printk_format_line(char *line, size_t size, const char *fmt,
 				 va_list ap)
 {
-	unsigned long long ns = umk_time_ns();
+	unsigned long long ns = umk_time_ns_exact(); /* a busy CPU's cache lags */
 	int pre, n;
 	size_t len;
 
