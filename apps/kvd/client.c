@@ -36,8 +36,19 @@ static bool client_make_room(struct kvd_client *c)
 	size_t want = resp_want(&c->parser), need, cap;
 	char *b;
 
-	if (c->in_start == c->in_end)
+	if (c->in_start == c->in_end) {
 		c->in_start = c->in_end = 0;
+		if (c->in_cap > 4 * CLIENT_IN_INITIAL && !want) {
+			/* A big request is done: give its buffer back
+			 * (krealloc never shrinks a block). */
+			b = umk_kmalloc(CLIENT_IN_INITIAL);
+			if (b) {
+				umk_kfree(c->in);
+				c->in = b;
+				c->in_cap = CLIENT_IN_INITIAL;
+			}
+		}
+	}
 	need = UMK_MAX(want, pending + CLIENT_READ_MIN);
 	if (c->in_cap - c->in_start >= need && c->in_cap - c->in_end >= CLIENT_READ_MIN)
 		return true;
