@@ -391,8 +391,9 @@ static bool io_drained(const struct io_fd *f, const struct umk_io_req *r,
 	}
 }
 
-static long io_do_queued(struct io_fd *f, unsigned int gen,
-			 struct umk_io_req *r, unsigned long long deadline)
+/* Queue r and wait for its completion (completion backend). */
+static long io_queue_wait(struct io_fd *f, unsigned int gen,
+			  struct umk_io_req *r, unsigned long long deadline)
 {
 	struct umk_wait_queue_head wq;
 	long res;
@@ -414,6 +415,32 @@ static long io_do_queued(struct io_fd *f, unsigned int gen,
 	return res;
 }
 
+/*
+ * Completion backend. The host may still answer EAGAIN (io_uring does
+ * for a write on a non-blocking socket it cannot arm a poll for, e.g.
+ * while a read on it is pending): then wait for readiness with a queued
+ * poll and try again; both ride in the same batches.
+ */
+static long io_do_queued(struct io_fd *f, unsigned int gen,
+			 struct umk_io_req *r, unsigned int dir,
+			 unsigned long long deadline)
+{
+	for (;;) {
+		struct umk_io_req poll = {
+			.op = UMK_IO_OP_POLL,
+			.fd = r->fd,
+			.events = dir == IO_RD ? UMK_POLLIN : UMK_POLLOUT,
+		};
+		long res = io_queue_wait(f, gen, r, deadline);
+
+		if (res != -UMK_EAGAIN)
+			return res;
+		res = io_queue_wait(f, gen, &poll, deadline);
+		if (res < 0)
+			return res;
+	}
+}
+
 /* Run r to completion on fd's behalf; dir is IO_RD or IO_WR. */
 static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 {
@@ -427,7 +454,7 @@ static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 		return -UMK_EBADF;
 	io_stats_this()->ops++;
 	if (!UMK_ARCH_IO_READINESS)
-		return io_do_queued(f, gen, r, deadline);
+		return io_do_queued(f, gen, r, dir, deadline);
 	for (;;) {
 		if (__atomic_load_n(&f->ready, __ATOMIC_ACQUIRE) &
 		    io_ready_mask(dir)) {

@@ -285,6 +285,49 @@ static void io_large_transfer(struct umk_ktest *t)
 	umk_close(s[1]);
 }
 
+/* Read to EOF, checking the pattern; 0 or the failing line. */
+static int iot_bulk_reader(void *arg)
+{
+	int fd = (int)(long)arg;
+	unsigned char *buf = umk_kmalloc(32768);
+	size_t total = 0, i;
+	long n;
+
+	IOT_CHECK(buf);
+	while ((n = umk_read(fd, buf, 32768)) > 0) {
+		for (i = 0; i < (size_t)n; i++)
+			IOT_CHECK(buf[i] == iot_pattern(total + i));
+		total += (size_t)n;
+	}
+	umk_kfree(buf);
+	IOT_CHECK(n == 0);
+	IOT_CHECK(total == IOT_BIG);
+	return 0;
+}
+
+/* Both directions at once: a reader and a writer task on each end. */
+static void io_full_duplex(struct umk_ktest *t)
+{
+	struct iot_bulk wa, wb;
+	struct umk_task *ts[4];
+	int s[2], i;
+
+	UMK_ASSERT_EQ(t, umk_socketpair(UMK_SOCK_STREAM, s), 0);
+	wa = (struct iot_bulk){ .fd = s[0] };
+	wb = (struct iot_bulk){ .fd = s[1] };
+	ts[0] = iot_spawn(iot_bulk_writer, &wa);
+	ts[1] = iot_spawn(iot_bulk_writer, &wb);
+	ts[2] = iot_spawn(iot_bulk_reader, (void *)(long)s[0]);
+	ts[3] = iot_spawn(iot_bulk_reader, (void *)(long)s[1]);
+	for (i = 0; i < 4; i++) {
+		UMK_ASSERT_NOT_NULL(t, ts[i]);
+	}
+	for (i = 0; i < 4; i++)
+		UMK_EXPECT_EQ(t, iot_join(ts[i]), 0);
+	umk_close(s[0]);
+	umk_close(s[1]);
+}
+
 /* ---- Timeouts ---- */
 
 static void io_timeouts(struct umk_ktest *t)
@@ -701,6 +744,7 @@ static const struct umk_ktest_case io_cases[] = {
 	UMK_KTEST_CASE(io_pipe_pingpong),
 	UMK_KTEST_CASE(io_many_blocked),
 	UMK_KTEST_CASE(io_large_transfer),
+	UMK_KTEST_CASE(io_full_duplex),
 	UMK_KTEST_CASE(io_timeouts),
 	UMK_KTEST_CASE(io_eof_and_epipe),
 	UMK_KTEST_CASE(io_eof_wakes),
