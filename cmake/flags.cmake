@@ -9,7 +9,10 @@ else()
                   OUTPUT_VARIABLE UMK_CC_INCLUDE OUTPUT_STRIP_TRAILING_WHITESPACE)
 endif()
 
-set(UMK_C_FLAGS -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections)
+# Stack-clash probing: a frame larger than the guard page below each task
+# stack still touches the guard first, so overflow is caught, not silent.
+set(UMK_C_FLAGS -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections
+    -fstack-clash-protection)
 if(UMK_WERROR)
   list(APPEND UMK_C_FLAGS -Werror)
 endif()
