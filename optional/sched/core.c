@@ -204,13 +204,21 @@ static void sched_account_switch_in(struct umk_rq *rq, struct umk_task *next,
 
 /* ---- Switching ---- */
 
+/* Picked to run: RUNNABLE becomes RUNNING (SLEEPING stays, see top). */
+static void sched_set_running(struct umk_task *t)
+{
+	if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) == UMK_TASK_RUNNABLE)
+		__atomic_store_n(&t->state, UMK_TASK_RUNNING, __ATOMIC_RELAXED);
+}
+
 /* Runs on the next task's stack right after a switch: rq->lock is held. */
 static void sched_finish_switch(void)
 {
 	struct umk_rq *rq = sched_rq(sched_cpu_reload()->id);
 	struct umk_task *prev = rq->prev;
 	bool migrate = rq->migrate_prev;
-	bool dead = prev->state == UMK_TASK_DEAD;
+	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
+		    UMK_TASK_DEAD;
 
 	rq->prev = NULL;
 	rq->migrate_prev = false;
@@ -279,16 +287,14 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		/* Kept the CPU: still counted, back to RUNNING. */
 		if (!prev->se.on_cpu && prev != cpu->idle)
 			umk_panic("sched: picked \"%s\" twice", prev->name);
-		if (prev->state == UMK_TASK_RUNNABLE)
-			prev->state = UMK_TASK_RUNNING;
+		sched_set_running(prev);
 		umk_raw_spin_unlock(&rq->lock);
 		umk_local_irq_restore(flags);
 		return;
 	}
 	__atomic_store_n(&prev->se.on_cpu, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&next->se.on_cpu, next != cpu->idle, __ATOMIC_RELEASE);
-	if (next->state == UMK_TASK_RUNNABLE)
-		next->state = UMK_TASK_RUNNING;
+	sched_set_running(next);
 	if (next->se.on_cpu)
 		sched_account_switch_in(rq, next, now);
 	rq->prev = prev;
@@ -393,7 +399,7 @@ void umk_sched_wake_new(struct umk_task *t)
 	unsigned long flags = umk_local_irq_save();
 
 	umk_raw_spin_lock(&t->se.pi_lock);
-	t->state = UMK_TASK_RUNNABLE;
+	__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELAXED);
 	t->se.vruntime = 0; /* lag 0: starts at the queue's min_vruntime */
 	sched_place_task(t);
 	umk_raw_spin_unlock(&t->se.pi_lock);

@@ -11,6 +11,9 @@
 #include <umk/sched.h>
 #include <umk/task.h>
 #include <umk/time.h>
+#ifdef CONFIG_PREEMPT
+#include "arch/um/preempt.h"
+#endif
 
 #define FAIR_TASKS 3
 #define FAIR_WARMUP_NS (100 * UMK_NSEC_PER_MSEC)
@@ -18,6 +21,16 @@
 
 static const int fair_nice[FAIR_TASKS] = { 0, 1, 3 };
 static const unsigned int fair_weight[FAIR_TASKS] = { 1024, 820, 526 };
+/* Preemption may be configured but unavailable (ThreadSanitizer builds). */
+static bool fair_preemptive(void)
+{
+#ifdef CONFIG_PREEMPT
+	return umk_arch_preempt_available();
+#else
+	return false;
+#endif
+}
+
 static volatile int fair_stop;
 
 static int fair_worker_fn(void *arg)
@@ -28,7 +41,7 @@ static int fair_worker_fn(void *arg)
 	while (!__atomic_load_n(&fair_stop, __ATOMIC_RELAXED)) {
 		for (i = 0; i < 5000; i++)
 			;
-		if (!UMK_IS_ENABLED(CONFIG_PREEMPT))
+		if (!fair_preemptive())
 			umk_yield();
 	}
 	return 0;

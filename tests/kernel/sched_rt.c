@@ -11,6 +11,9 @@
 #include <umk/sched.h>
 #include <umk/task.h>
 #include <umk/time.h>
+#ifdef CONFIG_PREEMPT
+#include "arch/um/preempt.h"
+#endif
 
 #define RT_MAX_LOG 64
 
@@ -143,8 +146,12 @@ static void rt_round_robin_rotates(struct umk_ktest *t)
 	struct umk_task *c[2];
 	int i;
 
-	if (!UMK_IS_ENABLED(CONFIG_PREEMPT))
-		umk_ktest_skip(t, "round-robin needs CONFIG_PREEMPT");
+#ifdef CONFIG_PREEMPT
+	if (!umk_arch_preempt_available())
+		umk_ktest_skip(t, "preemption signals unavailable here");
+#else
+	umk_ktest_skip(t, "round-robin needs CONFIG_PREEMPT");
+#endif
 	rt_setup(t);
 	rr_last = -1;
 	rr_changes = 0;

@@ -9,9 +9,22 @@
 #include <umk/sched.h>
 #include <umk/task.h>
 #include <umk/time.h>
+#ifdef CONFIG_PREEMPT
+#include "arch/um/preempt.h"
+#endif
 
 #define SMP_BUSY_NS (300 * UMK_NSEC_PER_MSEC)
 #define SMP_MAX 64
+
+/* Preemption may be configured but unavailable (ThreadSanitizer builds). */
+static bool smp_preemptive(void)
+{
+#ifdef CONFIG_PREEMPT
+	return umk_arch_preempt_available();
+#else
+	return false;
+#endif
+}
 
 static int smp_cpus(struct umk_ktest *t)
 {
@@ -48,7 +61,7 @@ static int smp_busy_fn(void *arg)
 	while (umk_time_ns_exact() < end) {
 		b->samples[umk_task_cpu(umk_current()) % SMP_MAX]++;
 		smp_burn();
-		if (!UMK_IS_ENABLED(CONFIG_PREEMPT))
+		if (!smp_preemptive())
 			umk_yield();
 	}
 	return 0;
