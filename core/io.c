@@ -467,7 +467,9 @@ static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 				return res;
 			}
 		}
-		err = io_wait_ready(f, gen, dir, deadline);
+		err = umk_arch_io_prewait(&f->arch);
+		if (!err)
+			err = io_wait_ready(f, gen, dir, deadline);
 		if (err)
 			return err;
 	}
@@ -710,6 +712,12 @@ static int io_poll_ready(struct umk_pollfd *fds, unsigned int n,
 						  __ATOMIC_SEQ_CST);
 		if (res != 0 || io_left(deadline) == 0)
 			return res;
+		for (i = 0; i < n; i++) {
+			int err = fs[i] ? umk_arch_io_prewait(&fs[i]->arch) : 0;
+
+			if (err)
+				return err;
+		}
 		if (!io_poll_sleep(fs, ws, gens, n, deadline))
 			return 0;
 	}

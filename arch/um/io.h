@@ -72,6 +72,8 @@ struct umk_io_req {
 #include "arch/um/hostirq.h"
 struct umk_arch_io_fd {
 	struct umk_hostirq hirq;
+	int fd;
+	int armed; /* 0: not in an epoll yet, 1: being added, 2: added */
 };
 #else
 struct umk_arch_io_fd {
@@ -96,6 +98,13 @@ UMK_INTERNAL void umk_arch_io_cancel(struct umk_io_req *r);
  */
 UMK_INTERNAL int umk_arch_io_register(int fd, unsigned int *flags,
 				      struct umk_arch_io_fd *afd);
+/*
+ * Readiness backends: called before a task sleeps waiting for fd. The
+ * first call adds fd to the calling CPU's epoll, so an fd's IRQs go to
+ * the CPU of the task that first waited for it (and an fd that never
+ * has to wait costs no epoll_ctl). Completion backends: nothing.
+ */
+UMK_INTERNAL int umk_arch_io_prewait(struct umk_arch_io_fd *afd);
 /*
  * Deregister and close fd on the host. inflight: queued requests on it
  * exist and must be cancelled (they then complete via umk_io_complete).

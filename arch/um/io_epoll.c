@@ -1,12 +1,13 @@
 /*
  * The epoll I/O backend: readiness. Each fd is added once, edge-triggered
- * for IN, OUT and RDHUP, to the epoll of the CPU that registers it
- * (arch/um/hostirq.h); the IRQ of an fd only sets its "may be ready" bits
- * and wakes its waiters in core/io.c. An operation is the system call
- * itself, made at once; EAGAIN sends the task to sleep until the next
- * edge. Costs: one host call per read or write (plus one epoll_ctl per
- * fd at registration and one at close), and the epoll_wait of the idle
- * loop, shared by every fd of the CPU.
+ * for IN, OUT and RDHUP, to the epoll of the CPU whose task first has to
+ * wait for it (arch/um/hostirq.h), so its IRQs run where its task runs;
+ * the IRQ only sets the fd's "may be ready" bits and wakes its waiters in
+ * core/io.c. An operation is the system call itself, made at once;
+ * EAGAIN sends the task to sleep until the next edge. Costs: one host
+ * call per read or write (plus one epoll_ctl per fd at its first wait
+ * and one at close), and the epoll_wait of the idle loop, shared by
+ * every fd of the CPU.
  */
 #include "arch/um/io.h"
 #include "arch/um/hostirq.h"
@@ -40,23 +41,42 @@ UMK_INTERNAL bool umk_arch_io_flush(bool idle)
 UMK_INTERNAL int umk_arch_io_register(int fd, unsigned int *flags,
 				      struct umk_arch_io_fd *afd)
 {
-	int err = umk_host_io_prepare(fd, flags);
+	afd->fd = fd;
+	__atomic_store_n(&afd->armed, 0, __ATOMIC_RELEASE);
+	return umk_host_io_prepare(fd, flags);
+}
 
-	if (err)
-		return err;
+/*
+ * Added on the first wait, by whoever wins the 0 -> 1 race; a loser
+ * just sleeps: adding an fd that is already ready queues an edge, so the
+ * winner's add wakes it even if it comes later.
+ */
+UMK_INTERNAL int umk_arch_io_prewait(struct umk_arch_io_fd *afd)
+{
+	int zero = 0, err;
+
+	if (umk_likely(__atomic_load_n(&afd->armed, __ATOMIC_ACQUIRE)))
+		return 0;
+	if (!__atomic_compare_exchange_n(&afd->armed, &zero, 1, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return 0;
 	umk_host_io_count(1);
-	return umk_hostirq_add(&afd->hirq, fd,
-			       UMK_HOSTIRQ_IN | UMK_HOSTIRQ_OUT |
-				       UMK_HOSTIRQ_RDHUP,
-			       ioepoll_irq, (void *)(long)fd);
+	err = umk_hostirq_add(&afd->hirq, afd->fd,
+			      UMK_HOSTIRQ_IN | UMK_HOSTIRQ_OUT |
+				      UMK_HOSTIRQ_RDHUP,
+			      ioepoll_irq, (void *)(long)afd->fd);
+	__atomic_store_n(&afd->armed, err ? 0 : 2, __ATOMIC_RELEASE);
+	return err;
 }
 
 UMK_INTERNAL int umk_arch_io_close(int fd, struct umk_arch_io_fd *afd,
 				   bool inflight)
 {
 	(void)inflight;
-	umk_host_io_count(1);
-	umk_hostirq_del(&afd->hirq);
+	if (__atomic_exchange_n(&afd->armed, 0, __ATOMIC_ACQ_REL) == 2) {
+		umk_host_io_count(1);
+		umk_hostirq_del(&afd->hirq);
+	}
 	return umk_host_io_close(fd);
 }
 

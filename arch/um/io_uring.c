@@ -336,6 +336,12 @@ UMK_INTERNAL int umk_arch_io_register(int fd, unsigned int *flags,
 	return umk_host_io_prepare(fd, flags);
 }
 
+UMK_INTERNAL int umk_arch_io_prewait(struct umk_arch_io_fd *afd)
+{
+	(void)afd; /* completions need no registration */
+	return 0;
+}
+
 /*
  * Cancel every request on fd in every ring, submitted now: the cancel
  * finds them by file, so it must run while fd is still open.

@@ -10,7 +10,8 @@
  * create fds (umk_socket, umk_accept, umk_pipe, umk_socketpair,
  * umk_tcp_listen, umk_tcp_connect) register them; a host fd made
  * elsewhere is adopted with umk_fd_register. Registered fds are
- * non-blocking on the host, registered once (edge-triggered) and must be
+ * non-blocking on the host (epoll backend: added once, edge-triggered,
+ * to the epoll of the CPU whose task first waits on them) and must be
  * closed with umk_close. Using an fd that is not registered gives
  * -UMK_EBADF.
  *
@@ -68,8 +69,8 @@ struct umk_pollfd {
 /* ---- Registration ---- */
 
 /*
- * Adopt a host fd made outside umk: set it O_NONBLOCK and register it
- * once with this CPU's event source. 0 or -UMK_EBADF / -UMK_ENOMEM.
+ * Adopt a host fd made outside umk: set it O_NONBLOCK and make it known
+ * to the I/O layer. 0 or -UMK_EBADF / -UMK_ENOMEM.
  * Registering an fd twice is -UMK_EEXIST.
  */
 int umk_fd_register(int fd);
