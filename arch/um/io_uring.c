@@ -2,7 +2,9 @@
  * The io_uring I/O backend: completions, batched.
  *
  * Which operations: the direct ones (READ, WRITE, READV, WRITEV, ACCEPT,
- * CONNECT; POLL_ADD only for umk_poll), not POLL_ADD + system call. With
+ * CONNECT), not POLL_ADD + system call. POLL_ADD serves umk_poll, and
+ * the rare completion that still says EAGAIN (a write on a socket whose
+ * read is pending): core/io.c then queues a poll and retries. With
  * POLL_ADD a request costs the io_uring_enter share plus the read or
  * write system call itself, as with epoll; a direct op costs only its
  * share of one io_uring_enter, because the host kernel does the read or
