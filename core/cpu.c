@@ -14,6 +14,9 @@
 struct umk_cpu umk_cpus[UMK_NR_CPUS];
 #ifdef CONFIG_SMP
 __thread struct umk_cpu *umk_cpu_self;
+#ifdef CONFIG_PREEMPT
+__thread int umk_irq_flag_busy; /* see umk_local_irq_save in <umk/cpu.h> */
+#endif
 #endif
 static unsigned int cpu_nr_online;
 

@@ -37,12 +37,36 @@ static inline unsigned int umk_smp_processor_id(void)
 	return umk_this_cpu()->id;
 }
 
+#if defined(CONFIG_PREEMPT) && defined(CONFIG_SMP)
+/*
+ * Set while umk_local_irq_save/restore are between reading umk_cpu_self
+ * and writing that CPU's flag. The preemption tick leaves the task alone
+ * then: otherwise it could move the task to another CPU in that window,
+ * and the task would set the old CPU's flag. A store to a __thread
+ * variable is one instruction, so the signal sees it either set or not.
+ */
+extern __thread int umk_irq_flag_busy;
+#define UMK__IRQ_FLAG_BUSY(v)                               \
+	do {                                                \
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);    \
+		umk_irq_flag_busy = (v);                    \
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);    \
+	} while (0)
+#else
+#define UMK__IRQ_FLAG_BUSY(v) do { } while (0)
+#endif
+
 /* Interrupt masking: a per-CPU flag that IRQ dispatch and preemption honour. */
 static inline unsigned long umk_local_irq_save(void)
 {
-	struct umk_cpu *c = umk_this_cpu();
-	unsigned long flags = (unsigned long)c->irqs_off;
+	struct umk_cpu *c;
+	unsigned long flags;
+
+	UMK__IRQ_FLAG_BUSY(1);
+	c = umk_this_cpu();
+	flags = (unsigned long)c->irqs_off;
 	c->irqs_off = 1;
+	UMK__IRQ_FLAG_BUSY(0);
 	umk_barrier();
 	return flags;
 }
@@ -50,7 +74,9 @@ static inline unsigned long umk_local_irq_save(void)
 static inline void umk_local_irq_restore(unsigned long flags)
 {
 	umk_barrier();
+	UMK__IRQ_FLAG_BUSY(1);
 	umk_this_cpu()->irqs_off = (int)flags;
+	UMK__IRQ_FLAG_BUSY(0);
 }
 
 static inline bool umk_in_irq(void) { return umk_this_cpu()->in_irq != 0; }

@@ -97,6 +97,10 @@ UMK_INTERNAL int umk_sched_tick(bool pc_preemptible)
 	if (!pc_preemptible || cpu->irqs_off || cpu->in_irq || !curr ||
 	    curr == cpu->idle || curr->preempt_count)
 		return UMK_SCHED_TICK_IGNORE;
+#ifdef CONFIG_SMP
+	if (umk_irq_flag_busy) /* mid umk_local_irq_save: see <umk/cpu.h> */
+		return UMK_SCHED_TICK_IGNORE;
+#endif
 	return UMK_SCHED_TICK_PREEMPT;
 }
 
