@@ -10,6 +10,7 @@
  * 0; thread-directed ones (faults, a per-CPU preemption timer) are not.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <umk/config.h>
@@ -67,4 +68,10 @@ UMK_INTERNAL int umk_arch_cpu_start(unsigned int cpu, void (*fn)(void))
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	return err ? -err : 0;
+}
+
+/* A spinlock holder on another host thread needs our host CPU: give it. */
+void umk_spin_yield_host(void)
+{
+	sched_yield();
 }

@@ -19,6 +19,13 @@ static inline void umk_cpu_relax(void)
 #endif
 }
 
+#ifdef CONFIG_SMP
+/* Spins before giving the host CPU away (about 10-40 us of pause). */
+#define UMK_SPIN_YIELD_AFTER 1024
+/* Let the host run another thread (sched_yield); arch/um/smp.c. */
+void umk_spin_yield_host(void);
+#endif
+
 void umk_preempt_disable(void);
 void umk_preempt_enable(void);
 
@@ -43,10 +50,23 @@ static inline void umk_raw_spin_lock(umk_spinlock_t *l)
 {
 #ifdef CONFIG_SMP
 	for (;;) {
+		unsigned int spins = 0;
+
 		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 			return;
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			umk_cpu_relax();
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			/*
+			 * Our CPUs are host threads: a long wait usually means
+			 * the holder's thread was descheduled by the host, and
+			 * spinning on keeps it off the host CPU it needs.
+			 */
+			if (umk_unlikely(++spins == UMK_SPIN_YIELD_AFTER)) {
+				umk_spin_yield_host();
+				spins = 0;
+			} else {
+				umk_cpu_relax();
+			}
+		}
 	}
 #else
 	(void)l;
