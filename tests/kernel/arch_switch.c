@@ -356,8 +356,16 @@ static void backtrace_of_parked_task(struct umk_ktest *t)
 	umk_completion_init(&sw_parked_go);
 	p = umk_task_create(sw_parked, NULL, "parked");
 	UMK_ASSERT_NOT_NULL(t, p);
-	for (i = 0; i < 100000 && umk_task_state(p) != UMK_TASK_SLEEPING; i++)
+	/*
+	 * On SMP the new task may start on an idle CPU that first has to be
+	 * kicked awake by the host: give it up to about 5 s, not a count of
+	 * yields that a loaded host can outlast.
+	 */
+	for (i = 0; i < 51000 && umk_task_state(p) != UMK_TASK_SLEEPING; i++) {
 		umk_yield();
+		if (i >= 1000)
+			umk_sleep_ns(100 * UMK_NSEC_PER_USEC);
+	}
 	UMK_ASSERT_EQ(t, umk_task_state(p), UMK_TASK_SLEEPING);
 	/* On SMP it may still be finishing its switch on another CPU. */
 	for (i = 0; i < 100; i++)
