@@ -17,7 +17,7 @@
 #include "optional/sched/sched.h"
 
 /* Busy tasks that never go idle still see host events this often. */
-#define SCHED_POLL_INTERVAL 256
+#define SCHED_POLL_INTERVAL 1024
 
 UMK_INTERNAL struct umk_rq umk_runqueues[UMK_NR_CPUS];
 
@@ -350,9 +350,9 @@ static struct umk_rq *sched_lock_task_rq(struct umk_task *t)
 }
 
 /* Queue a runnable task that is on no queue on a CPU of its choice. */
-static void sched_place_task(struct umk_task *t)
+static void sched_place_task(struct umk_task *t, bool fork)
 {
-	unsigned int cpu = umk_sched_select_cpu(t);
+	unsigned int cpu = umk_sched_select_cpu(t, fork);
 	struct umk_rq *rq = sched_rq(cpu);
 	bool resched;
 
@@ -386,7 +386,7 @@ bool umk_wake_up_process(struct umk_task *t)
 	} else {
 		umk_raw_spin_unlock(&rq->lock);
 		__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELEASE);
-		sched_place_task(t);
+		sched_place_task(t, false);
 	}
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
@@ -401,7 +401,7 @@ void umk_sched_wake_new(struct umk_task *t)
 	umk_raw_spin_lock(&t->se.pi_lock);
 	__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELAXED);
 	t->se.vruntime = 0; /* lag 0: starts at the queue's min_vruntime */
-	sched_place_task(t);
+	sched_place_task(t, true);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 	umk_sched_preempt_point();
@@ -412,7 +412,7 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 	unsigned long flags = umk_local_irq_save();
 
 	umk_raw_spin_lock(&t->se.pi_lock);
-	sched_place_task(t);
+	sched_place_task(t, false);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 }
@@ -548,7 +548,7 @@ static int sched_change(struct umk_task *t, int policy, int prio, int nice,
 		umk_sched_resched_cpu(rq->cpu);
 	umk_raw_spin_unlock(&rq->lock);
 	if (moved)
-		sched_place_task(t);
+		sched_place_task(t, false);
 	else if ((running || queued) && rq->cpu != umk_smp_processor_id())
 		umk_sched_kick_after_enqueue(rq->cpu, true);
 	umk_raw_spin_unlock(&t->se.pi_lock);

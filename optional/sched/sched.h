@@ -196,7 +196,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt);
 #ifdef CONFIG_SMP
 UMK_INTERNAL unsigned long long umk_sched_online_mask(void);
 UMK_INTERNAL void umk_sched_cpu_online(unsigned int cpu);
-UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t);
+UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork);
 UMK_INTERNAL bool umk_sched_steal(struct umk_rq *rq);
 UMK_INTERNAL void umk_sched_balance(struct umk_rq *rq);
 /* After queueing on cpu: kick it, or an idle CPU that could steal. */
@@ -206,9 +206,10 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t);
 #else
 static inline unsigned long long umk_sched_online_mask(void) { return 1; }
 static inline void umk_sched_cpu_online(unsigned int cpu) { (void)cpu; }
-static inline unsigned int umk_sched_select_cpu(struct umk_task *t)
+static inline unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork)
 {
 	(void)t;
+	(void)fork;
 	return 0;
 }
 static inline bool umk_sched_steal(struct umk_rq *rq)

@@ -33,12 +33,17 @@ static bool smp_cpu_idle(unsigned int cpu)
 }
 
 /*
- * Prefer, in order: the CPU t last ran on if it is idle (its cache is
+ * A new task starts on its creator's CPU: spawn-then-join is the common
+ * pattern and runs without a cross-CPU wake-up (25 us here, against
+ * 0.5 us locally); when the creator keeps running instead, an idle CPU is
+ * kicked and steals the new task (umk_sched_kick_after_enqueue).
+ *
+ * A waking task prefers, in order: the CPU it last ran on if it is idle (its cache is
  * warm), the waker's CPU if it is idle (a wake-up from the idle loop's
  * IRQs), any idle CPU, then the least loaded CPU, keeping t where it was
  * on a tie.
  */
-UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t)
+UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork)
 {
 	unsigned long long online = umk_sched_online_mask();
 	unsigned long long mask = t->se.cpus_allowed & online;
@@ -49,6 +54,8 @@ UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t)
 
 	if (!mask)
 		mask = online; /* affinity to CPUs that went away */
+	if (fork && (mask & (1ULL << self)))
+		return self;
 	if ((mask & (1ULL << prev)) && smp_cpu_idle(prev))
 		return prev;
 	if ((mask & (1ULL << self)) && smp_cpu_idle(self))

@@ -20,7 +20,7 @@
  * polls host events (timers, I/O, kicks) every so many switches. A power
  * of two: the check is a mask.
  */
-#define STUB_POLL_INTERVAL 256
+#define STUB_POLL_INTERVAL 1024
 
 static UMK_LIST_HEAD(stub_runq);
 static unsigned int stub_nr_switches;
