@@ -80,9 +80,13 @@ extern char etext[];
 /* The trampoline (preempt_$(SRCARCH).S) and its C half below. */
 extern char umk_arch_preempt_trampoline[];
 extern char umk_arch_preempt_trampoline_end[];
-void umk_arch_preempt_entry(void *frame);
+/*
+ * Internal: static in the amalgamation, where the trampoline is a top-level
+ * asm block of the same file; "used" keeps them there under these names.
+ */
+UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame);
 /* Bytes of XSAVE area, 0 to use FXSAVE (x86-64; read by the asm). */
-unsigned long umk_arch_preempt_xsave_size;
+UMK_INTERNAL UMK_USED unsigned long umk_arch_preempt_xsave_size;
 
 #if defined(__aarch64__)
 /* The interrupted context, kept on the task's stack by the handler. */
@@ -182,7 +186,7 @@ static void preempt_fpu_init(void)
 #endif
 
 /* The trampoline's C half: errno belongs to the interrupted code. */
-void umk_arch_preempt_entry(void *frame)
+UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame)
 {
 	int saved_errno = errno;
 
