@@ -74,4 +74,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
