@@ -128,6 +128,17 @@ def table(results):
 
 
 def write_json(path, results):
+    """Merge results into path: an entry replaces the one of the same name
+    and profile, others (e.g. make bench-kvd's) are kept."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            old = json.load(f)
+        if not isinstance(old, list):
+            old = []
+    except (OSError, ValueError):
+        old = []
+    fresh = {(r["name"], r["profile"]) for r in results}
+    results = [r for r in old if (r.get("name"), r.get("profile")) not in fresh] + results
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".bench.", dir=d)
