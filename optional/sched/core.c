@@ -407,6 +407,7 @@ void umk_sched_wake_new(struct umk_task *t)
 	umk_sched_preempt_point();
 }
 
+#ifdef CONFIG_SMP /* one CPU: the inline no-op in sched.h */
 UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 {
 	unsigned long flags = umk_local_irq_save();
@@ -416,6 +417,7 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 }
+#endif
 
 /* ---- Task set-up ---- */
 
