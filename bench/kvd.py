@@ -24,8 +24,9 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+from run import write_json  # bench/run.py: merge by name and profile
 
 TESTS = ("SET", "GET")
 
@@ -112,27 +113,6 @@ def record(name, profile, kvd, redis, baseline, digits=1):
             "ratio": round(med / bmed, 2) if bmed > 0 else None}
 
 
-def merge_json(path, results):
-    old = []
-    if os.path.exists(path):
-        try:
-            with open(path, encoding="utf-8") as f:
-                old = json.load(f)
-            if not isinstance(old, list):
-                old = []
-        except (OSError, ValueError):
-            old = []
-    keys = {(r["name"], r["profile"]) for r in results}
-    merged = [r for r in old if (r.get("name"), r.get("profile")) not in keys] + results
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".bench.", dir=d)
-    with os.fdopen(fd, "w") as f:
-        json.dump(merged, f, indent=1)
-        f.write("\n")
-    os.replace(tmp, path)
-
-
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kvd", required=True, help="the kvd binary (server profile)")
@@ -194,7 +174,7 @@ def main(argv):
         print(f"{x['name']:24} {x['unit']:6} {x['median']:>10.2f} {x['min']:>10.2f}-{x['max']:<10.2f} "
               f"{x['baseline_median']:>10.2f} {x['ratio']:>5}x")
     if a.output:
-        merge_json(a.output, results)
+        write_json(a.output, results)
         print(f"\nresults merged into {a.output}")
     return 0
 
