@@ -164,6 +164,8 @@ static void smp_migrations_counted(struct umk_ktest *t)
 	struct umk_sched_stats s0, s1;
 	int n = smp_cpus(t), i, cpu;
 
+	if (!UMK_IS_ENABLED(CONFIG_SCHED_STATS))
+		umk_ktest_skip(t, "migrations are counted with CONFIG_SCHED_STATS");
 	umk_sched_task_stats(umk_current(), &s0);
 	for (i = 0; i < 10; i++) {
 		cpu = i % 2 ? 0 : n - 1;
