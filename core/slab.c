@@ -17,10 +17,12 @@
 #include <umk/errno.h>
 #include <umk/mm.h>
 #include <umk/printk.h>
+#include <umk/sched.h>
 #include <umk/string.h>
 #include "core/mm_asan.h"
 #include "core/page.h"
 #include "core/slab.h"
+#include "core/task.h"
 
 #define SLAB_MAX_ORDER 3    /* preferred largest slab: 32 KiB */
 #define SLAB_KEEP_EMPTY 2   /* empty slabs kept per cache */
@@ -248,6 +250,14 @@ static void slab_release_list(struct umk_cache *c, struct umk_list_head *list)
 	}
 }
 
+/*
+ * A new slab has no object in use, so it goes on the empty list: a slab
+ * on the partial list always has one (only slab_put empties a slab, and
+ * it moves it off). The slab must be findable by shrink and destroy even
+ * if nobody ever refills from it: the caller's magazine may meanwhile be
+ * refilled by a free (another CPU's, with a shared magazine, or an IRQ's
+ * or a constructor's), and then this slab waits for a later refill.
+ */
 static bool slab_grow(struct umk_cache *c)
 {
 	struct umk_page *s = slab_new(c);
@@ -256,7 +266,8 @@ static bool slab_grow(struct umk_cache *c)
 	if (!s)
 		return false;
 	irqs = slab_lock(c);
-	umk_list_add(&s->lru, &c->partial);
+	umk_list_add_tail(&s->lru, &c->empty);
+	c->nr_empty++;
 	c->nr_slabs++;
 	slab_unlock(c, irqs);
 	return true;
@@ -455,23 +466,73 @@ UMK_INTERNAL void umk_slab_free_hook(struct umk_cache *c, void *obj)
 /* ---- Shrinking, destruction, statistics ---- */
 
 /* Drain this CPU's magazine (or the shared one) back to the slabs. */
-static void slab_drain_mag(struct umk_cache *c, struct umk_slab_magazine *m,
-			   struct umk_list_head *to_free)
+static void slab_drain_local(struct umk_cache *c, struct umk_list_head *to_free)
 {
+	struct umk_slab_magazine *m;
+	unsigned long irqs;
+
+	m = umk_slab_mag_lock(c, &irqs);
 	slab_lists_lock(c);
 	slab_flush(c, m, m->count, to_free);
 	slab_lists_unlock(c);
+	umk_slab_mag_unlock(c, irqs);
 }
 
-unsigned long umk_cache_shrink(struct umk_cache *c)
+#if defined(CONFIG_SLAB_PERCPU) && defined(CONFIG_SMP)
+/* A task that may sleep, and so may be moved to another CPU. */
+static bool slab_caller_may_migrate(void)
 {
-	struct umk_slab_magazine *m;
+	struct umk_cpu *cpu = umk_this_cpu();
+	struct umk_task *t = cpu->curr;
+
+	return t && t != cpu->idle && !cpu->in_irq && !cpu->irqs_off &&
+	       t->preempt_count == 0;
+}
+
+/*
+ * Another CPU's magazine has no lock: its owner touches it with only its
+ * own interrupts masked, which keeps the fast path free of atomics. So
+ * the caller goes to each online CPU in turn, by narrowing its affinity
+ * (Linux's work_on_cpu, done by the caller itself), drains the magazine
+ * there, and gets its affinity back. Changing the caller's affinity
+ * meanwhile (from another task) is undone. Where the caller may not
+ * sleep (IRQs, spinlocks, the shrinker), only this CPU's magazine goes.
+ */
+static void slab_drain_all(struct umk_cache *c, struct umk_list_head *to_free)
+{
+	struct umk_task *me = umk_current_task();
+	unsigned long long allowed;
+	unsigned int cpu;
+
+	slab_drain_local(c, to_free);
+	if (!slab_caller_may_migrate())
+		return;
+	allowed = me->se.cpus_allowed;
+	for (cpu = 0; cpu < UMK_NR_CPUS; cpu++) {
+		if (cpu == umk_smp_processor_id() ||
+		    !UMK_READ_ONCE(umk_cpus[cpu].online) ||
+		    umk_set_cpus_allowed(me, 1ULL << cpu))
+			continue;
+		if (umk_smp_processor_id() == cpu)
+			slab_drain_local(c, to_free);
+	}
+	umk_set_cpus_allowed(me, allowed);
+}
+#else
+/* One magazine, or one CPU: the local one is all there is. */
+#define slab_drain_all slab_drain_local
+#endif
+
+/* Give back empty slabs, and (all) the magazines' objects first. */
+static unsigned long slab_shrink(struct umk_cache *c, bool all_cpus)
+{
 	UMK_LIST_HEAD(to_free);
 	unsigned long irqs, pages;
 
-	m = umk_slab_mag_lock(c, &irqs);
-	slab_drain_mag(c, m, &to_free);
-	umk_slab_mag_unlock(c, irqs);
+	if (all_cpus)
+		slab_drain_all(c, &to_free);
+	else
+		slab_drain_local(c, &to_free);
 
 	irqs = slab_lock(c);
 	while (!umk_list_empty(&c->empty)) {
@@ -493,6 +554,11 @@ unsigned long umk_cache_shrink(struct umk_cache *c)
 	return pages;
 }
 
+unsigned long umk_cache_shrink(struct umk_cache *c)
+{
+	return slab_shrink(c, true);
+}
+
 /* The caller guarantees nobody uses c any more, on any CPU. */
 void umk_cache_destroy(struct umk_cache *c)
 {
@@ -509,10 +575,10 @@ void umk_cache_destroy(struct umk_cache *c)
 		slab_flush(c, &c->mag[i], c->mag[i].count, &to_free);
 	slab_unlock(c, irqs);
 	slab_release_list(c, &to_free);
-	umk_cache_shrink(c);
+	slab_shrink(c, false);
 	if (c->objs_out || c->nr_slabs)
-		umk_panic("cache_destroy: %s still has %lu objects in use",
-			  c->name, c->objs_out);
+		umk_panic("cache_destroy: %s still has %lu objects in use "
+			  "(%lu slabs)", c->name, c->objs_out, c->nr_slabs);
 
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
 	umk_list_del(&c->cache_node);
@@ -589,7 +655,7 @@ static unsigned long slab_shrink_scan(struct umk_shrinker *s, unsigned long nr)
 	(void)s;
 	irqs = umk_spin_lock_irqsave(&slab_caches_lock);
 	slab_for_each_cache(pos, c) {
-		freed += umk_cache_shrink(c);
+		freed += slab_shrink(c, false);
 		if (freed >= nr)
 			break;
 	}

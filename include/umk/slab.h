@@ -28,9 +28,11 @@ void umk_cache_destroy(struct umk_cache *c);
 void *umk_cache_alloc(struct umk_cache *c);
 void umk_cache_free(struct umk_cache *c, void *obj);
 /*
- * Give empty slabs back to the page allocator, after returning this
- * CPU's magazine to them; returns pages freed. (Other CPUs' magazines go
- * back as they overflow.)
+ * Give empty slabs back to the page allocator, after returning the
+ * magazines' objects to them; returns pages freed. From a task that may
+ * sleep, every CPU's magazine goes back: the task visits each CPU in turn
+ * (its affinity is narrowed, then restored). From IRQ context, with
+ * interrupts masked or a spinlock held, only this CPU's magazine does.
  */
 unsigned long umk_cache_shrink(struct umk_cache *c);
 

@@ -330,6 +330,106 @@ static void slabt_stats(struct umk_ktest *t)
 	umk_cache_free(c, NULL); /* freeing NULL is a no-op */
 }
 
+/*
+ * A slab grown for an empty magazine that is refilled in the meantime
+ * (by a free from another CPU, an IRQ handler or, here, the constructor)
+ * is not used by the allocation that grew it. It must still be given back
+ * by shrink and counted by destroy: it once sat on the partial list with
+ * no object in use, invisible to both, and umk_cache_destroy panicked.
+ */
+static struct umk_cache *slabt_regrow_cache;
+static void *slabt_regrow_held; /* freed by the next constructor call */
+
+static void slabt_regrow_ctor(void *p)
+{
+	void *held = slabt_regrow_held;
+
+	(void)p;
+	if (held) {
+		slabt_regrow_held = NULL;
+		umk_cache_free(slabt_regrow_cache, held);
+	}
+}
+
+static void slabt_regrow_race(struct umk_ktest *t)
+{
+	static void *objs[256];
+	struct umk_cache_stats st = { 0 };
+	unsigned long per_slab;
+	unsigned int i, n;
+	struct umk_cache *c;
+
+	slabt_pin();
+	c = umk_cache_create("test-regrow", 200, 0, 0, slabt_regrow_ctor);
+	UMK_ASSERT_NOT_NULL(t, c);
+	slabt_regrow_cache = c;
+	objs[0] = umk_cache_alloc(c);
+	UMK_ASSERT_NOT_NULL(t, objs[0]);
+	umk_cache_stats(c, &st);
+	per_slab = st.total_objects;
+	UMK_ASSERT_TRUE(t, per_slab >= 2 && per_slab < UMK_ARRAY_SIZE(objs));
+	/* Take the rest of the first slab: the next allocation must grow. */
+	for (n = 1; n < per_slab; n++) {
+		objs[n] = umk_cache_alloc(c);
+		UMK_ASSERT_NOT_NULL(t, objs[n]);
+	}
+	umk_cache_stats(c, &st);
+	UMK_ASSERT_EQ(t, st.total_objects, per_slab);
+	/* The grow frees objs[0] into the magazine, which then serves it. */
+	slabt_regrow_held = objs[0];
+	objs[n] = umk_cache_alloc(c);
+	UMK_EXPECT_TRUE(t, slabt_regrow_held == NULL);
+	UMK_EXPECT_TRUE(t, objs[n] == objs[0]);
+	umk_cache_stats(c, &st);
+	UMK_EXPECT_EQ(t, st.total_objects, 2 * per_slab);
+	UMK_EXPECT_EQ(t, st.active_objects, per_slab);
+	for (i = 1; i <= n; i++)
+		umk_cache_free(c, objs[i]);
+	umk_cache_shrink(c);
+	umk_cache_stats(c, &st);
+	UMK_EXPECT_EQ(t, st.active_objects, 0);
+	/* Not destroyed if a slab is unaccounted for: destroy would panic. */
+	UMK_ASSERT_EQ(t, st.pages, 0);
+	umk_cache_destroy(c);
+}
+
+/*
+ * Objects freed on one CPU sit in that CPU's magazine; shrinking from
+ * another CPU must still give their slabs back.
+ */
+static void slabt_shrink_all_cpus(struct umk_ktest *t)
+{
+	struct umk_cache *c;
+	static void *objs[300];
+	struct umk_cache_stats st = { 0 };
+	unsigned long free0;
+	unsigned int i;
+
+	if (umk_nr_cpus_online() < 2)
+		umk_ktest_skip(t, "needs two CPUs online");
+	c = umk_cache_create("test-shrink-all", 64, 0, 0, NULL);
+	UMK_ASSERT_NOT_NULL(t, c);
+	free0 = umk_page_nr_free();
+	UMK_ASSERT_EQ(t, umk_set_cpus_allowed(umk_current(), 1ULL << 0), 0);
+	for (i = 0; i < UMK_ARRAY_SIZE(objs); i++) {
+		objs[i] = umk_cache_alloc(c);
+		UMK_ASSERT_NOT_NULL(t, objs[i]);
+	}
+	for (i = 0; i < UMK_ARRAY_SIZE(objs); i++)
+		umk_cache_free(c, objs[i]);
+	/* CPU 0's magazine holds freed objects; shrink from CPU 1. */
+	UMK_ASSERT_EQ(t, umk_set_cpus_allowed(umk_current(), 1ULL << 1), 0);
+	UMK_ASSERT_EQ(t, umk_task_cpu(umk_current()), 1);
+	UMK_EXPECT_GT(t, umk_cache_shrink(c), 0);
+	umk_cache_stats(c, &st);
+	UMK_EXPECT_EQ(t, st.active_objects, 0);
+	UMK_EXPECT_EQ(t, st.pages, 0);
+	UMK_EXPECT_EQ(t, umk_page_nr_free(), free0);
+	/* The caller's affinity is what it was. */
+	UMK_EXPECT_EQ(t, umk_task_cpu(umk_current()), 1);
+	umk_cache_destroy(c);
+}
+
 #define SLABT_NR_CACHES 48
 
 static void slabt_many_caches(struct umk_ktest *t)
@@ -492,6 +592,8 @@ static const struct umk_ktest_case slabt_cases[] = {
 	UMK_KTEST_CASE(slabt_shrinker),
 	UMK_KTEST_CASE(slabt_stats),
 	UMK_KTEST_CASE(slabt_many_caches),
+	UMK_KTEST_CASE(slabt_regrow_race),
+	UMK_KTEST_CASE(slabt_shrink_all_cpus),
 	UMK_KTEST_CASE(slabt_concurrent),
 };
 
