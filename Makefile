@@ -5,7 +5,7 @@
 #   make menuconfig PROFILE=x configure build/x interactively
 #   make check                the whole test suite (SANITIZE=address,undefined|thread)
 #   make sweep SEEDS=N        build and boot N random configurations
-#   make bench                side-by-side benchmarks (bench/)
+#   make bench                side-by-side benchmarks (bench/; CALLGRIND=1: instruction counts)
 #   make bench-kvd            kvd vs redis-server under redis-benchmark
 #   make fuzz                 long libFuzzer run of kvd's RESP parser
 #   make check-aarch64        the aarch64 build under qemu-user
@@ -13,6 +13,7 @@ PROFILES := tiny interpreter server vm
 PROFILE ?=
 SANITIZE ?=
 SEEDS ?= 20
+CALLGRIND ?=
 BUILD ?= build
 export UMK_BUILD := $(BUILD)
 
@@ -48,7 +49,7 @@ sweep: deps
 
 bench:
 	@tools/install-deps build bench
-	@tools/make/bench $(SELECTED)
+	@CALLGRIND="$(CALLGRIND)" tools/make/bench $(SELECTED)
 
 bench-kvd:
 	@tools/install-deps build bench

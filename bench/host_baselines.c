@@ -1,7 +1,8 @@
 /*
  * Host baselines: what an application would use instead of umk, measured
  * by the same harness in the same run (bench/run.py). Each benchmark
- * prints one line "NAME NS_PER_OP".
+ * prints one line "NAME NS_PER_OP OPS" (OPS: how many operations the
+ * measured loop did, for run.py --callgrind).
  *
  *   host-bench [--iters=N] [--cmd=PATH [--arg=ARG]] NAME...
  */
@@ -25,6 +26,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "measure.h"
+
 static long iters = 100000;
 
 static uint64_t now_ns(void)
@@ -32,6 +35,26 @@ static uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Operations the last benchmark measured (printed for run.py --callgrind). */
+static long long measured_ops;
+
+/* Start the measured region (measure.h): return the start time. */
+static uint64_t measure_begin(void)
+{
+	BENCH_MEASURE_START();
+	return now_ns();
+}
+
+/* End it after ops operations: return nanoseconds per operation. */
+static double measure_end(uint64_t t0, long long ops)
+{
+	uint64_t dt = now_ns() - t0;
+
+	BENCH_MEASURE_STOP();
+	measured_ops = ops;
+	return (double)dt / (double)ops;
 }
 
 /* swapcontext ping-pong: one switch per swapcontext call. */
@@ -54,10 +77,10 @@ static double bench_swapcontext(void)
 	uc_peer.uc_stack.ss_size = sizeof(stack);
 	uc_peer.uc_link = NULL;
 	makecontext(&uc_peer, uc_peer_fn, 0);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++)
 		swapcontext(&uc_main, &uc_peer);
-	return (double)(now_ns() - t0) / (2.0 * (double)iters);
+	return measure_end(t0, 2LL * iters);
 }
 
 /* pthread condition-variable ping-pong: two switches per round trip. */
@@ -84,7 +107,7 @@ static double bench_condvar(void)
 	pthread_t t;
 	cv_turn = 0;
 	pthread_create(&t, NULL, cv_peer, NULL);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	pthread_mutex_lock(&cv_lock);
 	for (long i = 0; i < iters; i++) {
 		cv_turn++;
@@ -93,9 +116,9 @@ static double bench_condvar(void)
 			pthread_cond_wait(&cv, &cv_lock);
 	}
 	pthread_mutex_unlock(&cv_lock);
-	uint64_t dt = now_ns() - t0;
+	double r = measure_end(t0, 2LL * iters);
 	pthread_join(t, NULL);
-	return (double)dt / (2.0 * (double)iters);
+	return r;
 }
 
 static void *noop_thread(void *arg)
@@ -105,7 +128,7 @@ static void *noop_thread(void *arg)
 
 static double bench_pthread_spawn(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		pthread_t t;
 		if (pthread_create(&t, NULL, noop_thread, NULL) != 0) {
@@ -114,7 +137,7 @@ static double bench_pthread_spawn(void)
 		}
 		pthread_join(t, NULL);
 	}
-	return (double)(now_ns() - t0) / (double)iters;
+	return measure_end(t0, iters);
 }
 
 /* futex wake between two threads: waker to woken running, per round trip. */
@@ -142,16 +165,16 @@ static double bench_futex(void)
 	pthread_t t;
 	atomic_store(&fx_word, 0);
 	pthread_create(&t, NULL, fx_peer, NULL);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		atomic_store(&fx_word, 1);
 		futex(&fx_word, FUTEX_WAKE_PRIVATE, 1);
 		while (atomic_load(&fx_word) != 0)
 			futex(&fx_word, FUTEX_WAIT_PRIVATE, 1);
 	}
-	uint64_t dt = now_ns() - t0;
+	double r = measure_end(t0, 2LL * iters);
 	pthread_join(t, NULL);
-	return (double)dt / (2.0 * (double)iters);
+	return r;
 }
 
 /* fd becomes readable -> the waiter runs: write a pipe, epoll_wait, read. */
@@ -165,7 +188,7 @@ static double bench_epoll(void)
 	}
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.fd = p[0] };
 	epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		if (write(p[1], &c, 1) != 1)
 			exit(1);
@@ -173,7 +196,7 @@ static double bench_epoll(void)
 		if (epoll_wait(ep, &out, 1, -1) != 1 || read(p[0], &c, 1) != 1)
 			exit(1);
 	}
-	double r = (double)(now_ns() - t0) / (double)iters;
+	double r = measure_end(t0, iters);
 	close(p[0]);
 	close(p[1]);
 	close(ep);
@@ -185,12 +208,12 @@ static double bench_timerfd(void)
 {
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
 	struct itimerspec arm = { .it_value = { .tv_sec = 10 } }, off = { 0 };
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		timerfd_settime(fd, 0, &arm, NULL);
 		timerfd_settime(fd, 0, &off, NULL);
 	}
-	double r = (double)(now_ns() - t0) / (double)iters;
+	double r = measure_end(t0, iters);
 	close(fd);
 	return r;
 }
@@ -198,27 +221,27 @@ static double bench_timerfd(void)
 /* Fixed-size alloc then free at once: glibc's best case (tcache hit). */
 static double bench_malloc_pair(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		void *p = malloc(48);
 		__asm__ __volatile__("" : : "r"(p) : "memory");
 		free(p);
 	}
-	return (double)(now_ns() - t0) / (double)iters;
+	return measure_end(t0, iters);
 }
 
 /* Fixed-size alloc+free with 64 objects live, freed in LIFO order. */
 static double bench_malloc_fixed(void)
 {
 	void *live[64];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		for (int j = 0; j < 64; j++)
 			live[j] = malloc(48);
 		for (int j = 63; j >= 0; j--)
 			free(live[j]);
 	}
-	return (double)(now_ns() - t0) / (64.0 * (double)iters);
+	return measure_end(t0, 64LL * iters);
 }
 
 static const unsigned mixed_sizes[16] = { 16, 24, 32, 48, 64, 96, 128, 200,
@@ -227,14 +250,14 @@ static const unsigned mixed_sizes[16] = { 16, 24, 32, 48, 64, 96, 128, 200,
 static double bench_malloc_mixed(void)
 {
 	void *live[64];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		for (int j = 0; j < 64; j++)
 			live[j] = malloc(mixed_sizes[(i + j) & 15]);
 		for (int j = 0; j < 64; j++)
 			free(live[(j * 7) & 63]);
 	}
-	return (double)(now_ns() - t0) / (64.0 * (double)iters);
+	return measure_end(t0, 64LL * iters);
 }
 
 /* The bare demand-paging mechanism: SIGSEGV handler maps one memfd page. */
@@ -265,10 +288,10 @@ static double bench_fault(void)
 	fault_area = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	struct sigaction sa = { .sa_sigaction = fault_handler, .sa_flags = SA_SIGINFO };
 	sigaction(SIGSEGV, &sa, NULL);
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++)
 		fault_area[i * page_size] = 1;
-	double r = (double)(now_ns() - t0) / (double)iters;
+	double r = measure_end(t0, iters);
 	munmap(fault_area, len);
 	close(fault_fd);
 	signal(SIGSEGV, SIG_DFL);
@@ -281,7 +304,7 @@ static const char *exec_arg;
 
 static double bench_fork_exec(void)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		pid_t pid = fork();
 		if (pid == 0) {
@@ -297,7 +320,7 @@ static double bench_fork_exec(void)
 			exit(1);
 		}
 	}
-	return (double)(now_ns() - t0) / (double)iters;
+	return measure_end(t0, iters);
 }
 
 static const struct {
@@ -341,7 +364,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "host-bench: unknown benchmark '%s'\n", argv[i]);
 			return 2;
 		}
-		printf("%s %.3f\n", benches[k].name, benches[k].fn());
+		double ns = benches[k].fn();
+		printf("%s %.3f %lld\n", benches[k].name, ns, measured_ops);
 		fflush(stdout);
 		ran++;
 	}

@@ -1,7 +1,8 @@
 /*
  * umk's side of the benchmarks (bench/run.py pairs each with its host
  * baseline in host_baselines.c). Runs as the application of a booted
- * core; prints one line "NAME NS_PER_OP" per benchmark named.
+ * core; prints one line "NAME NS_PER_OP OPS" per benchmark named (OPS:
+ * how many operations the measured loop did, for run.py --callgrind).
  *
  *   umk-bench [KERNEL-PARAMS] -- [--iters=N] NAME...
  *   umk-bench                           (boot and halt only)
@@ -17,15 +18,31 @@
 #include <umk/time.h>
 #include <umk/vm.h>
 #include <umk/wait.h>
+#include "measure.h"
 #ifdef CONFIG_IO
 #include <umk/io.h>
 #endif
 
 static long iters = 100000;
 
-static unsigned long long clock_ns(void)
+/* Operations the last benchmark measured (printed for run.py --callgrind). */
+static long long measured_ops;
+
+/* Start the measured region (bench/measure.h): return the start time. */
+static unsigned long long measure_begin(void)
 {
+	BENCH_MEASURE_START();
 	return umk_time_ns_exact();
+}
+
+/* End it after ops operations: return nanoseconds per operation. */
+static double measure_end(unsigned long long t0, long long ops)
+{
+	unsigned long long dt = umk_time_ns_exact() - t0;
+
+	BENCH_MEASURE_STOP();
+	measured_ops = ops;
+	return (double)dt / (double)ops;
 }
 
 /* Two tasks yield to each other: every umk_yield is one switch. */
@@ -43,10 +60,10 @@ static double bench_yield_pingpong(void)
 	struct umk_task *b = umk_task_create(yield_loop, NULL, "pong");
 	if (!a || !b)
 		umk_panic("bench: cannot create tasks");
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	umk_task_join(a, NULL);
 	umk_task_join(b, NULL);
-	return (double)(clock_ns() - t0) / (2.0 * (double)iters);
+	return measure_end(t0, 2LL * iters);
 }
 
 static int noop_task(void *arg)
@@ -56,14 +73,14 @@ static int noop_task(void *arg)
 
 static double bench_spawn_join(void)
 {
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		struct umk_task *t = umk_task_create(noop_task, NULL, "noop");
 		if (!t)
 			umk_panic("bench: task create failed at %ld", i);
 		umk_task_join(t, NULL);
 	}
-	return (double)(clock_ns() - t0) / (double)iters;
+	return measure_end(t0, iters);
 }
 
 /* Wake-up to running: two tasks hand a token back and forth by completions. */
@@ -86,12 +103,12 @@ static double bench_waitqueue_wake(void)
 	struct umk_task *t = umk_task_create(wake_peer, NULL, "wake-peer");
 	if (!t)
 		umk_panic("bench: cannot create task");
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		umk_complete(&wake_ping);
 		umk_wait_for_completion(&wake_pong);
 	}
-	double r = (double)(clock_ns() - t0) / (2.0 * (double)iters);
+	double r = measure_end(t0, 2LL * iters);
 	umk_task_join(t, NULL);
 	return r;
 }
@@ -123,13 +140,13 @@ static double bench_irq_fd(void)
 	if (!t)
 		umk_panic("bench: cannot create task");
 	umk_yield(); /* let the reader block first */
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		if (umk_write(irq_pipe[1], &c, 1) != 1)
 			umk_panic("bench: pipe write failed");
 		umk_wait_for_completion(&irq_done);
 	}
-	double r = (double)(clock_ns() - t0) / (double)iters;
+	double r = measure_end(t0, iters);
 	umk_task_join(t, NULL);
 	umk_close(irq_pipe[0]);
 	umk_close(irq_pipe[1]);
@@ -146,12 +163,12 @@ static double bench_timer_arm_cancel(void)
 {
 	struct umk_timer t;
 	umk_timer_init(&t, timer_never, NULL);
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		umk_timer_arm(&t, umk_time_ns() + 10 * UMK_NSEC_PER_SEC);
 		umk_timer_cancel(&t);
 	}
-	return (double)(clock_ns() - t0) / (double)iters;
+	return measure_end(t0, iters);
 }
 
 static struct umk_cache *bench_cache(void)
@@ -165,13 +182,13 @@ static struct umk_cache *bench_cache(void)
 static double bench_slab_pair(void)
 {
 	struct umk_cache *c = bench_cache();
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		void *p = umk_cache_alloc(c);
 		__asm__ __volatile__("" : : "r"(p) : "memory");
 		umk_cache_free(c, p);
 	}
-	double r = (double)(clock_ns() - t0) / (double)iters;
+	double r = measure_end(t0, iters);
 	umk_cache_destroy(c);
 	return r;
 }
@@ -180,14 +197,14 @@ static double bench_slab_fixed(void)
 {
 	struct umk_cache *c = bench_cache();
 	void *live[64];
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		for (int j = 0; j < 64; j++)
 			live[j] = umk_cache_alloc(c);
 		for (int j = 63; j >= 0; j--)
 			umk_cache_free(c, live[j]);
 	}
-	double r = (double)(clock_ns() - t0) / (64.0 * (double)iters);
+	double r = measure_end(t0, 64LL * iters);
 	umk_cache_destroy(c);
 	return r;
 }
@@ -198,14 +215,14 @@ static const unsigned int mixed_sizes[16] = { 16, 24, 32, 48, 64, 96, 128, 200,
 static double bench_kmalloc_mixed(void)
 {
 	void *live[64];
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++) {
 		for (int j = 0; j < 64; j++)
 			live[j] = umk_kmalloc(mixed_sizes[(i + j) & 15]);
 		for (int j = 0; j < 64; j++)
 			umk_kfree(live[(j * 7) & 63]);
 	}
-	return (double)(clock_ns() - t0) / (64.0 * (double)iters);
+	return measure_end(t0, 64LL * iters);
 }
 
 #ifdef CONFIG_VM
@@ -226,10 +243,10 @@ static double bench_vm_fault(void)
 		     UMK_PROT_READ | UMK_PROT_WRITE, 0);
 	if (umk_vm_failed((void *)p))
 		umk_panic("bench: umk_mmap of %ld pages failed", iters);
-	unsigned long long t0 = clock_ns();
+	unsigned long long t0 = measure_begin();
 	for (long i = 0; i < iters; i++)
 		p[(unsigned long)i * 4096] = 1;
-	double ns = (double)(clock_ns() - t0) / (double)iters;
+	double ns = measure_end(t0, iters);
 	umk_mm_destroy(mm);
 	return ns;
 }
@@ -280,8 +297,8 @@ int umk_main(int argc, char **argv)
 		double ns = benches[k].fn();
 		/* printk has no %f: print with three decimals by hand. */
 		long long milli = (long long)(ns * 1000.0 + 0.5);
-		umk_printk(UMK_LOG_EMERG, "%s %lld.%03lld\n", benches[k].name,
-			   milli / 1000, milli % 1000);
+		umk_printk(UMK_LOG_EMERG, "%s %lld.%03lld %lld\n", benches[k].name,
+			   milli / 1000, milli % 1000, measured_ops);
 	}
 	return 0;
 }
