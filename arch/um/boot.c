@@ -41,6 +41,7 @@ static struct boot_param boot_params[] = {
 	{"loglevel", 0, 1, NULL},
 	{"init", 0, 1, NULL},
 	{"cpus", 0, 1, NULL},
+	{"iospin", 0, 1, NULL},
 	{"selftest", 1, 0, NULL},
 	{"list-tests", 1, -1, NULL},
 	{"help", 1, -1, NULL},
@@ -68,6 +69,10 @@ static void boot_usage(FILE *f)
 		"(application-defined)\n"
 		"  cpus=N               CPUs to bring up (default: all, at "
 		"most %d)\n"
+		"  iospin=US            io_uring: how long a CPU that just "
+		"served I/O polls\n"
+		"                       its ring before it sleeps (default 20, "
+		"0: never)\n"
 		"\n"
 		"Options:\n"
 		"  --selftest[=SUITE]   run the built-in tests (all suites, or "
@@ -186,6 +191,8 @@ static void boot_check_values(void)
 		boot_fail("bad loglevel= (0-7)", v);
 	if ((v = umk_cmdline_get("cpus")) && boot_parse_int(v, 1, 4096) < 0)
 		boot_fail("bad cpus= count", v);
+	if ((v = umk_cmdline_get("iospin")) && boot_parse_int(v, 0, 1000000) < 0)
+		boot_fail("bad iospin= (0-1000000 us)", v);
 	if ((v = umk_cmdline_get("init")) && !*v)
 		boot_fail("empty init=", "init=");
 }
