@@ -9,9 +9,18 @@ kvd/redis (higher is better) are merged into BUILD/bench.json in the
 harness schema (entries with the same name and profile are replaced).
 Each server's CPU time per request (utime+stime of all its threads over
 a run) is recorded too (unit us/req, ratio redis/kvd): on a machine
-shared with other load it is steadier than req/s.
+shared with other load it is steadier than req/s. So is the client's
+(redis-benchmark's) CPU time per request against each server: at -P 1
+the client is the bottleneck, and a server changes req/s mostly through
+what it costs the client (wake-ups, how its replies arrive).
 
-    bench/kvd.py --kvd build/server/apps/kvd/kvd [--rounds 5] [-o build/bench.json]
+With --null, bench/resp_null.c (a server that only reads and writes
+canned replies) runs in the same rotation: its req/s over Redis's is the
+most any server could gain here, since a request costs it nothing but the
+host's work and the client's.
+
+    bench/kvd.py --kvd build/server/apps/kvd/kvd [--null build/server/bench/resp-null]
+                 [--rounds 5] [-o build/bench.json]
 """
 import argparse
 import csv
@@ -20,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -55,6 +65,7 @@ def start_redis(port):
                           "--save", "", "--appendonly", "no", "--daemonize", "no",
                           "--logfile", ""], stdout=subprocess.DEVNULL)
     wait_port(port, p, "redis-server")
+    p.port = port
     return p
 
 
@@ -62,7 +73,21 @@ def start_kvd(binary, port, kernel_args):
     p = subprocess.Popen([binary, *kernel_args, "--", "--port", str(port)],
                          stdout=subprocess.DEVNULL)
     wait_port(port, p, "kvd")
+    p.port = port
     return p
+
+
+def start_null(binary, port):
+    p = subprocess.Popen([binary, str(port)], stdout=subprocess.DEVNULL)
+    wait_port(port, p, "resp-null")
+    p.port = port
+    return p
+
+
+def children_cpu():
+    """User + system CPU time of the waited-for children (the clients)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def stop(p):
@@ -121,37 +146,42 @@ def main(argv):
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("-n1", type=int, default=200000, help="requests per test at -P 1")
     ap.add_argument("-n16", type=int, default=2000000, help="requests per test at -P 16")
+    ap.add_argument("--null", help="bench/resp_null.c's binary: also measure the floor")
     ap.add_argument("--kernel", default="", help="kvd kernel parameters, e.g. 'cpus=1'")
     ap.add_argument("-o", "--output", help="bench.json to merge into")
     a = ap.parse_args(argv)
 
-    rport, kport = free_port(), free_port()
-    redis = start_redis(rport)
-    kvd = start_kvd(a.kvd, kport, a.kernel.split())
-    samples = {(srv, p, t): [] for srv in ("kvd", "redis") for p in (1, 16) for t in TESTS}
-    cpu = {(srv, p): [] for srv in ("kvd", "redis") for p in (1, 16)}
-    procs = {"kvd": kvd, "redis": redis}
+    procs = {"redis": start_redis(free_port())}
+    procs["kvd"] = start_kvd(a.kvd, free_port(), a.kernel.split())
+    if a.null:
+        procs["null"] = start_null(a.null, free_port())
+    ports = {srv: p.port for srv, p in procs.items()}
+    servers = list(procs)
+    samples = {(srv, p, t): [] for srv in servers for p in (1, 16) for t in TESTS}
+    cpu = {(srv, p): [] for srv in servers for p in (1, 16)}
+    client = {(srv, p): [] for srv in servers for p in (1, 16)}
     try:
         for r in range(a.rounds):
             for p in (1, 16):
-                order = [("kvd", kport), ("redis", rport)]
-                if r % 2:
-                    order.reverse()
-                for srv, port in order:
-                    if (srv == "kvd" and kvd.poll() is not None) or redis.poll() is not None:
-                        raise RuntimeError(f"{srv} died")
+                k = r % len(servers)
+                for srv in servers[k:] + servers[:k]:
+                    for name, proc in procs.items():
+                        if proc.poll() is not None:
+                            raise RuntimeError(f"{name} died")
                     n = a.n1 if p == 1 else a.n16
-                    c0 = cpu_seconds(procs[srv].pid)
-                    rps = run_benchmark(port, n, p, a.clients)
+                    c0, k0 = cpu_seconds(procs[srv].pid), children_cpu()
+                    rps = run_benchmark(ports[srv], n, p, a.clients)
                     cpu[(srv, p)].append((cpu_seconds(procs[srv].pid) - c0) * 1e6 / (n * len(TESTS)))
+                    client[(srv, p)].append((children_cpu() - k0) * 1e6 / (n * len(TESTS)))
                     for t in TESTS:
                         samples[(srv, p, t)].append(rps[t])
                     print(f"round {r + 1}/{a.rounds} -P {p:<2} {srv:5} "
                           + "  ".join(f"{t} {rps[t]:>10.0f}" for t in TESTS)
-                          + f"  cpu {cpu[(srv, p)][-1]:.2f} us/req", flush=True)
+                          + f"  cpu {cpu[(srv, p)][-1]:.2f} us/req"
+                          + f"  client {client[(srv, p)][-1]:.2f} us/req", flush=True)
     finally:
-        stop(kvd)
-        stop(redis)
+        for proc in procs.values():
+            stop(proc)
 
     baseline = f"redis-server {redis_version()}"
     results = []
@@ -167,6 +197,20 @@ def main(argv):
         x["unit"] = "us/req"
         x["ratio"] = round(x["baseline_median"] / x["median"], 2) if x["median"] > 0 else None
         results.append(x)
+    # The client's CPU time per request against each: ratio redis/kvd.
+    for p in (1, 16):
+        x = record(f"kvd_vs_redis_client_cpu_p{p}", a.profile, client[("kvd", p)],
+                   client[("redis", p)], baseline, digits=3)
+        x["unit"] = "us/req"
+        x["ratio"] = round(x["baseline_median"] / x["median"], 2) if x["median"] > 0 else None
+        results.append(x)
+    # The floor: what a server doing nothing would get, next to Redis.
+    if a.null:
+        for p in (1, 16):
+            for t in TESTS:
+                results.append(record(f"resp_null_vs_redis_{t.lower()}_p{p}", a.profile,
+                                      samples[("null", p, t)], samples[("redis", p, t)],
+                                      baseline))
     print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, "
           f"{os.cpu_count()} CPUs, -c {a.clients}, {a.rounds} rounds, kernel args '{a.kernel}'")
     print(f"{'benchmark':24} {'unit':6} {'kvd':>10} {'spread':>21} {'redis':>10} {'ratio':>6}")
