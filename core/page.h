@@ -21,7 +21,6 @@
 struct umk_cache;
 
 #define UMK_PG_BUDDY 0x1    /* head of a free block on a buddy list */
-#define UMK_PG_RESERVED 0x2 /* never allocatable (the mem_map itself) */
 #define UMK_PG_SLAB 0x4     /* belongs to a slab (slab_cache is set) */
 #define UMK_PG_LARGE 0x8    /* head of a large kmalloc block */
 #define UMK_PG_HEAD 0x10    /* head of an allocated block (order is valid) */

@@ -7,8 +7,12 @@
  * for as long as the buddy is free and of the same order.
  *
  * The memfd is zero when mapped, so the mem_map starts out as "allocated,
- * no flags" and only the heads of the initial free blocks are written: boot
- * touches a page of mem_map per 2^(MAX_ORDER-1) pages, not all of it.
+ * no flags". Free memory is put on the lists lazily: everything from
+ * buddy_carve_pfn up is free but not yet a block, and buddy_take carves
+ * the next block from there only when the lists have nothing big enough.
+ * Boot then touches the struct pages of the memory it uses, not a page of
+ * mem_map per 4 MiB of RAM (each first touch is a host page fault, 12-14
+ * us here: 64 of them for mem=256M).
  *
  * On failure the allocator asks the shrinkers for memory and retries once.
  */
@@ -32,7 +36,8 @@ struct buddy_area {
 static struct buddy_area buddy_areas[UMK_MAX_ORDER];
 static umk_spinlock_t buddy_lock = UMK_SPINLOCK_INIT;
 static unsigned long buddy_first_pfn; /* first page after the mem_map */
-static unsigned long buddy_nr_free;   /* free pages */
+static unsigned long buddy_carve_pfn; /* free from here up, not yet blocks */
+static unsigned long buddy_nr_free;   /* free pages, carved or not */
 static unsigned long buddy_alloc_failures;
 
 static inline bool buddy_is_free_head(const struct umk_page *p,
@@ -56,14 +61,50 @@ static void buddy_del_free(struct umk_page *p, unsigned int order)
 	buddy_areas[order].nr_free--;
 }
 
+/* Largest order that is aligned at pfn and fits below end. */
+static unsigned int buddy_fit_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = UMK_MAX_ORDER - 1;
+
+	while (order && ((pfn & ((1UL << order) - 1)) ||
+			 pfn + (1UL << order) > end))
+		order--;
+	return order;
+}
+
+/* Put the next block of never-used memory on its list; false if none. */
+static bool buddy_carve(void)
+{
+	unsigned int order;
+
+	if (buddy_carve_pfn >= umk_mem_nr_pages)
+		return false;
+	order = buddy_fit_order(buddy_carve_pfn, umk_mem_nr_pages);
+	buddy_add_free(umk_pfn_to_page(buddy_carve_pfn), order);
+	buddy_carve_pfn += 1UL << order;
+	return true;
+}
+
+/* Smallest order >= order with a free block, carving if needed. */
+static unsigned int buddy_find_order(unsigned int order)
+{
+	unsigned int k;
+
+	for (;;) {
+		for (k = order; k < UMK_MAX_ORDER; k++)
+			if (!umk_list_empty(&buddy_areas[k].free_list))
+				return k;
+		if (!buddy_carve())
+			return UMK_MAX_ORDER;
+	}
+}
+
 /* Take a free block of at least order, splitting off the unused halves. */
 static struct umk_page *buddy_take(unsigned int order)
 {
-	unsigned int k = order;
+	unsigned int k = buddy_find_order(order);
 	struct umk_page *p;
 
-	while (k < UMK_MAX_ORDER && umk_list_empty(&buddy_areas[k].free_list))
-		k++;
 	if (k == UMK_MAX_ORDER)
 		return NULL;
 	p = umk_list_first_entry(&buddy_areas[k].free_list, struct umk_page,
@@ -88,7 +129,8 @@ static void buddy_give(unsigned long pfn, unsigned int order)
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct umk_page *buddy;
 
-		if (buddy_pfn < buddy_first_pfn || buddy_pfn >= umk_mem_nr_pages)
+		/* Never-carved memory is no block yet: do not touch its page. */
+		if (buddy_pfn < buddy_first_pfn || buddy_pfn >= buddy_carve_pfn)
 			break;
 		buddy = umk_pfn_to_page(buddy_pfn);
 		if (!buddy_is_free_head(buddy, order))
@@ -104,11 +146,11 @@ static void buddy_check_free(const struct umk_page *p, unsigned int order)
 {
 	unsigned long pfn = umk_page_to_pfn(p);
 
-	if (pfn < buddy_first_pfn || pfn >= umk_mem_nr_pages ||
+	if (pfn < buddy_first_pfn || pfn >= buddy_carve_pfn ||
 	    (pfn & ((1UL << order) - 1)))
 		umk_panic("free_pages: %p is not a page block of order %u",
 			  umk_page_to_virt(p), order);
-	if (p->flags & (UMK_PG_BUDDY | UMK_PG_RESERVED))
+	if (p->flags & UMK_PG_BUDDY)
 		umk_panic("free_pages: double free of page %p (order %u)",
 			  umk_page_to_virt(p), order);
 	if (UMK_IS_ENABLED(CONFIG_DEBUG_KERNEL) &&
@@ -197,11 +239,37 @@ void *umk_phys_to_virt(unsigned long phys)
 	return (char *)umk_mem_map + phys;
 }
 
+/* Blocks of this order that carving the rest of memory would make. */
+static unsigned long buddy_uncarved_blocks(unsigned int order)
+{
+	unsigned long pfn = buddy_carve_pfn, end = umk_mem_nr_pages, n = 0;
+
+	while (pfn < end) {
+		unsigned int o = buddy_fit_order(pfn, end);
+
+		if (o == UMK_MAX_ORDER - 1) {
+			unsigned long whole = (end - pfn) >> o;
+
+			n += o == order ? whole : 0;
+			pfn += whole << o;
+			continue;
+		}
+		n += o == order;
+		pfn += 1UL << o;
+	}
+	return n;
+}
+
 UMK_INTERNAL unsigned long umk_page_free_blocks(unsigned int order)
 {
-	return order < UMK_MAX_ORDER
-		       ? UMK_READ_ONCE(buddy_areas[order].nr_free)
-		       : 0;
+	unsigned long flags, n;
+
+	if (order >= UMK_MAX_ORDER)
+		return 0;
+	flags = umk_spin_lock_irqsave(&buddy_lock);
+	n = buddy_areas[order].nr_free + buddy_uncarved_blocks(order);
+	umk_spin_unlock_irqrestore(&buddy_lock, flags);
+	return n;
 }
 
 UMK_INTERNAL unsigned long umk_page_nr_free(void)
@@ -224,7 +292,7 @@ static void buddy_verify_block(struct umk_page *p, unsigned int order)
 {
 	unsigned long pfn = umk_page_to_pfn(p), i;
 
-	if (pfn < buddy_first_pfn || pfn + (1UL << order) > umk_mem_nr_pages)
+	if (pfn < buddy_first_pfn || pfn + (1UL << order) > buddy_carve_pfn)
 		umk_panic("buddy: free block %lu/%u out of range", pfn, order);
 	if (pfn & ((1UL << order) - 1))
 		umk_panic("buddy: free block %lu misaligned for order %u", pfn,
@@ -239,7 +307,7 @@ static void buddy_verify_block(struct umk_page *p, unsigned int order)
 	if (order < UMK_MAX_ORDER - 1) {
 		unsigned long b = pfn ^ (1UL << order);
 
-		if (b >= buddy_first_pfn && b < umk_mem_nr_pages &&
+		if (b >= buddy_first_pfn && b < buddy_carve_pfn &&
 		    buddy_is_free_head(umk_pfn_to_page(b), order))
 			umk_panic("buddy: free buddies %lu and %lu not merged",
 				  pfn, b);
@@ -267,6 +335,7 @@ UMK_INTERNAL int umk_page_alloc_verify(void)
 				  order, n, buddy_areas[order].nr_free);
 		total += n << order;
 	}
+	total += umk_mem_nr_pages - buddy_carve_pfn;
 	if (total != buddy_nr_free)
 		umk_panic("buddy: %lu pages on lists, counted %lu free", total,
 			  buddy_nr_free);
@@ -274,20 +343,9 @@ UMK_INTERNAL int umk_page_alloc_verify(void)
 	return 0;
 }
 
-/* Largest order that is aligned at pfn and fits below end. */
-static unsigned int buddy_fit_order(unsigned long pfn, unsigned long end)
-{
-	unsigned int order = UMK_MAX_ORDER - 1;
-
-	while (order && ((pfn & ((1UL << order) - 1)) ||
-			 pfn + (1UL << order) > end))
-		order--;
-	return order;
-}
-
 UMK_INTERNAL void umk_page_alloc_init(void)
 {
-	unsigned long map_bytes, pfn;
+	unsigned long map_bytes;
 	unsigned int order;
 
 	umk_mem_map = umk_arch_phys_base();
@@ -300,11 +358,7 @@ UMK_INTERNAL void umk_page_alloc_init(void)
 
 	for (order = 0; order < UMK_MAX_ORDER; order++)
 		umk_list_init(&buddy_areas[order].free_list);
-	for (pfn = 0; pfn < buddy_first_pfn; pfn++)
-		umk_mem_map[pfn].flags = UMK_PG_RESERVED;
-	for (pfn = buddy_first_pfn; pfn < umk_mem_nr_pages; pfn += 1UL << order) {
-		order = buddy_fit_order(pfn, umk_mem_nr_pages);
-		buddy_add_free(umk_pfn_to_page(pfn), order);
-		buddy_nr_free += 1UL << order;
-	}
+	/* The mem_map's own pages are below buddy_first_pfn: never blocks. */
+	buddy_carve_pfn = buddy_first_pfn;
+	buddy_nr_free = umk_mem_nr_pages - buddy_first_pfn;
 }
