@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <umk/config.h>
 #include <umk/errno.h>
@@ -292,6 +294,27 @@ UMK_INTERNAL int umk_arch_cpu_start(unsigned int cpu, void (*fn)(void))
 }
 #endif
 
+/* Bounds of the program's zero-initialised data, from the linker. */
+extern char __bss_start[], _end[];
+
+/*
+ * The kernel's static state (kmalloc caches with their per-CPU
+ * magazines, timer wheels, run queues, the log buffer) is in .bss, and
+ * boot writes to most of its pages. Each first write is a host page
+ * fault, 12-14 us on this class of machine; one madvise maps them all
+ * for the price of a few faults (on a kernel without
+ * MADV_POPULATE_WRITE it fails, and the pages fault in as before).
+ */
+static void boot_prefault_bss(void)
+{
+	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE);
+	unsigned long start = (unsigned long)__bss_start & ~(page - 1);
+	unsigned long end = UMK_ALIGN_UP((unsigned long)_end, page);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+}
+
 int main(int argc, char **argv)
 {
 	const char *v;
@@ -299,6 +322,7 @@ int main(int argc, char **argv)
 				 << 20;
 	int err;
 
+	boot_prefault_bss();
 	boot_parse(argc, argv);
 	if ((v = umk_cmdline_get("mem")))
 		mem = boot_parse_size(v);
