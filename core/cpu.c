@@ -20,24 +20,41 @@ __thread int umk_irq_flag_busy; /* see umk_local_irq_save in <umk/cpu.h> */
 #endif
 static unsigned int cpu_nr_online;
 
-UMK_INTERNAL void umk_cpu_setup(unsigned int id)
+/*
+ * A CPU's kernel state: its timer wheel and idle task. Set up by the CPU
+ * that brings it up, before its host thread runs: boot does not wait for
+ * the thread, and work queued on it meanwhile waits in its run queue.
+ */
+UMK_INTERNAL void umk_cpu_init(unsigned int id)
 {
 	struct umk_cpu *cpu;
 
 	if (id >= UMK_NR_CPUS)
 		umk_arch_halt(2); /* no console or panic state to speak of yet */
 	cpu = &umk_cpus[id];
-#ifdef CONFIG_SMP
-	umk_cpu_self = cpu;
-#endif
 	cpu->id = id;
 	cpu->irqs_off = 0;
 	cpu->in_irq = 0;
 	cpu->now_ns = umk_arch_clock_read();
 	umk_timer_cpu_init(id);
 	cpu->idle = cpu->curr = umk_idle_task_create(id);
-	__atomic_store_n(&cpu->online, true, __ATOMIC_RELEASE);
+}
+
+/* The scheduler may place tasks on it from now on (it can be kicked). */
+UMK_INTERNAL void umk_cpu_set_online(unsigned int id)
+{
+	__atomic_store_n(&umk_cpus[id].online, true, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&cpu_nr_online, 1, __ATOMIC_RELAXED);
+}
+
+/* Bind the calling host thread to a CPU set up by umk_cpu_init. */
+UMK_INTERNAL void umk_cpu_bind(unsigned int id)
+{
+#ifdef CONFIG_SMP
+	umk_cpu_self = &umk_cpus[id];
+#else
+	(void)id;
+#endif
 }
 
 UMK_INTERNAL unsigned int umk_cpus_online(void)

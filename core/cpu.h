@@ -6,8 +6,14 @@
 
 #include <umk/cpu.h>
 
-/* Bind the calling host thread to CPU id and initialise its state. */
-UMK_INTERNAL void umk_cpu_setup(unsigned int id);
+/*
+ * Bring-up of CPU id: initialise its state (from any CPU, before its host
+ * thread exists), mark it online once it can be kicked, and, on its own
+ * host thread, bind the thread to it.
+ */
+UMK_INTERNAL void umk_cpu_init(unsigned int id);
+UMK_INTERNAL void umk_cpu_set_online(unsigned int id);
+UMK_INTERNAL void umk_cpu_bind(unsigned int id);
 /*
  * The idle loop of the calling CPU, run by its idle task: expire due
  * timers, run whatever is runnable, otherwise block in the host until

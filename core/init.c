@@ -61,24 +61,31 @@ static void init_run_initcalls(void)
 }
 
 #ifdef CONFIG_SMP
+/*
+ * Each CPU is online (its run queue may take tasks) once its state is
+ * set up here; its host thread starts in the background and binds to it.
+ * Boot does not wait for the threads: starting one costs tens of
+ * microseconds on an idle host and milliseconds on a busy one, and a
+ * task queued on a CPU whose thread is not running yet waits for it.
+ */
 static void init_start_secondaries(void)
 {
 	unsigned int cpu, n = (unsigned int)umk_arch_nr_cpus();
 
 	for (cpu = 1; cpu < n && cpu < UMK_NR_CPUS; cpu++) {
-		int err = umk_arch_cpu_start(cpu, NULL);
+		int err;
 
+		umk_cpu_init(cpu);
+		err = umk_arch_cpu_start(cpu, NULL);
 		if (err)
 			umk_panic("cannot start CPU %u: %s", cpu, umk_strerror(err));
+		umk_cpu_set_online(cpu);
 	}
-	/* Let them reach their idle loops, so init sees every CPU online. */
-	while (umk_cpus_online() < cpu)
-		umk_cpu_relax();
 }
 
 UMK_INTERNAL void umk_secondary_start(unsigned int cpu)
 {
-	umk_cpu_setup(cpu);
+	umk_cpu_bind(cpu);
 	umk_cpu_idle_loop();
 }
 #else
@@ -102,7 +109,9 @@ UMK_INTERNAL void umk_start_kernel(void)
 {
 	struct umk_task *init;
 
-	umk_cpu_setup(0);
+	umk_cpu_bind(0);
+	umk_cpu_init(0);
+	umk_cpu_set_online(0);
 	init_run_initcalls();
 	init_start_secondaries();
 	umk_pr_info("umk: %u CPU%s online, %u tasks\n", umk_cpus_online(),
