@@ -8,7 +8,7 @@
  * trace instead of faulting. A task that is not running starts from its
  * switch frame (see switch_<arch>.S for its layout) or its ucontext.
  */
-#include <pthread.h>
+#include <sys/resource.h>
 #include <ucontext.h>
 
 #include <umk/config.h>
@@ -24,19 +24,40 @@ static struct backtrace_stack {
 	unsigned long lo, hi;
 } backtrace_host[UMK_NR_CPUS];
 
+/* Set by the dynamic loader: the stack pointer at process entry. */
+extern void *__libc_stack_end UMK_WEAK;
+
+/*
+ * CPU 0 runs on the process's main stack: it ends at __libc_stack_end
+ * (no C frame lies above it) and may grow down to RLIMIT_STACK.
+ * pthread_getattr_np would find the same by reading /proc/self/maps,
+ * which costs six system calls and a few page faults at every boot.
+ */
+static void backtrace_main_stack(void)
+{
+	struct rlimit rl;
+	unsigned long hi;
+
+	if (!&__libc_stack_end || !__libc_stack_end ||
+	    getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return; /* walks on CPU 0's idle stack stay unbounded */
+	hi = (unsigned long)__libc_stack_end;
+	backtrace_host[0].lo = hi > rl.rlim_cur ? hi - rl.rlim_cur : 0;
+	backtrace_host[0].hi = hi;
+}
+
+/* Other CPUs run on stacks smp.c maps itself and reports here. */
+UMK_INTERNAL void umk_um_backtrace_set_stack(unsigned int cpu, void *lo,
+					     unsigned long size)
+{
+	backtrace_host[cpu].lo = (unsigned long)lo;
+	backtrace_host[cpu].hi = (unsigned long)lo + size;
+}
+
 UMK_INTERNAL int umk_um_backtrace_cpu_init(unsigned int cpu)
 {
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
-
-	if (pthread_getattr_np(pthread_self(), &attr))
-		return 0; /* walks on this CPU's idle stack stay unbounded */
-	if (!pthread_attr_getstack(&attr, &addr, &size)) {
-		backtrace_host[cpu].lo = (unsigned long)addr;
-		backtrace_host[cpu].hi = (unsigned long)addr + size;
-	}
-	pthread_attr_destroy(&attr);
+	if (cpu == 0)
+		backtrace_main_stack();
 	return 0;
 }
 

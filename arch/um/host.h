@@ -73,10 +73,13 @@ UMK_INTERNAL void umk_um_console_puts(const char *s);
 
 /*
  * The stack t runs on: its pool stack, or for an idle task its CPU's
- * host thread stack (recorded by umk_um_backtrace_cpu_init on that
- * thread); 0, 0 when unknown.
+ * host thread stack (the main stack for CPU 0, found by
+ * umk_um_backtrace_cpu_init; the others' as umk_arch_cpu_start mapped
+ * them, reported with umk_um_backtrace_set_stack); 0, 0 when unknown.
  */
 UMK_INTERNAL int umk_um_backtrace_cpu_init(unsigned int cpu);
+UMK_INTERNAL void umk_um_backtrace_set_stack(unsigned int cpu, void *lo,
+					     unsigned long size);
 UMK_INTERNAL void umk_um_task_stack_bounds(const struct umk_task *t,
 					   unsigned long *lo,
 					   unsigned long *hi);
