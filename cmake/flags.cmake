@@ -39,5 +39,13 @@ if(CONFIG_SMP OR CONFIG_PREEMPT)
   list(APPEND UMK_HOST_LIBS pthread)
 endif()
 if(CONFIG_IO_URING)
-  list(APPEND UMK_HOST_LIBS uring)
+  # The archive when there is one: loading one more shared library costs
+  # about ten system calls and six page faults at every start, a tenth
+  # of a millisecond on this class of machine (docs/benchmarks.md).
+  find_library(UMK_URING_ARCHIVE NAMES liburing.a)
+  if(UMK_URING_ARCHIVE)
+    list(APPEND UMK_HOST_LIBS ${UMK_URING_ARCHIVE})
+  else()
+    list(APPEND UMK_HOST_LIBS uring)
+  endif()
 endif()
