@@ -41,8 +41,16 @@ void umk_arch_context_init(struct umk_arch_context *ctx, void *stack,
  */
 UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size);
 UMK_INTERNAL void umk_arch_stack_free(void *stack);
-/* Announce the task that now runs on stack (sanitizers, guard naming). */
-UMK_INTERNAL void umk_arch_stack_switch_hint(struct umk_task *to);
+/*
+ * Announce the task about to run on its stack. Nothing to do in any build,
+ * so it is inline and compiles to nothing: the fault handler names the
+ * task from cpu->curr, and sanitizer builds announce the switch inside
+ * umk_arch_switch() (fiber.c), where both sides of it are known.
+ */
+static inline void umk_arch_stack_switch_hint(struct umk_task *to)
+{
+	(void)to;
+}
 
 /* Physical memory: one shared host mapping of a memfd of mem= bytes. */
 UMK_INTERNAL void *umk_arch_phys_base(void);

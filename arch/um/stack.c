@@ -228,13 +228,3 @@ UMK_INTERNAL void umk_arch_stack_free(void *stack)
 	stack_cold = f;
 	umk_spin_unlock(&stack_lock);
 }
-
-/*
- * Nothing to do per switch in ordinary builds: the fault handler names
- * the task from cpu->curr, and sanitizer builds announce the switch in
- * fiber.c, where both sides of it are known.
- */
-UMK_INTERNAL void umk_arch_stack_switch_hint(struct umk_task *to)
-{
-	(void)to;
-}

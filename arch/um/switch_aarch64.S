@@ -13,9 +13,10 @@
  * The layout does not depend on CONFIG_SWITCH_SAVE_FPU_CTRL (the FPCR slot
  * is only unused without it); backtrace.c and tools/gdb/umk.py read it.
  *
- * Resuming jumps through x30 with `br`, not `ret`: the return goes to
- * another task's call site, so the return-address predictor would be
- * wrong every time.
+ * Resuming returns through x30 with `ret`, as on x86-64 (see
+ * switch_x86_64.S): every waiting task waits at the schedulers' one call
+ * site, so the return-address predictor is right, and a `br` would leave
+ * the call's entry on its stack to spoil every later return.
  */
 #include <generated/autoconf.h>
 
@@ -112,7 +113,7 @@ SWITCH_SYM:
 	.cfi_restore x27
 	.cfi_restore x28
 	.cfi_restore x29
-	br	x30
+	ret
 	.cfi_endproc
 	.size	SWITCH_SYM, . - SWITCH_SYM
 

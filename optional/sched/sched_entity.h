@@ -1,6 +1,6 @@
 /*
  * Per-task scheduler state, embedded in struct umk_task. One header for
- * the full scheduler and the stub: the stub uses only run_node and on_rq.
+ * the full scheduler and the stub: the stub uses only run_node.
  */
 #ifndef UMK_SCHED_ENTITY_H
 #define UMK_SCHED_ENTITY_H

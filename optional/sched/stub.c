@@ -5,115 +5,172 @@
  * else in the core (wait queues, timers, I/O) works on top of it because
  * they only need umk_schedule() and umk_wake_up_process().
  *
+ * The run queue is a ring of the runnable tasks linked by se.run_node,
+ * with no list head, and the running task stays in it. stub_ring points
+ * at the running task, or, while the idle task runs, at the first task to
+ * run. So a yield is one step along the ring, with nothing to unlink or
+ * append; a task that sleeps or exits leaves the ring; a woken task goes
+ * in just before stub_ring, which is the tail: it runs after everyone
+ * already waiting and before the running task comes round again.
+ *
  * IRQs are polled, never asynchronous: they run inside umk_arch_idle()
- * and umk_arch_irq_poll(), so the run queue needs no lock, only care about
- * the order of operations around those calls.
+ * and umk_arch_irq_poll(), so the ring needs no lock, only care about the
+ * order of operations around those calls.
  */
 #include <umk/sched.h>
 #include <umk/cpu.h>
 #include <umk/errno.h>
 #include <umk/printk.h>
+#include <umk/time.h>
 #include "core/task.h"
+#include "core/timer.h"
 
 /*
- * A busy cooperative workload never goes idle, so schedule() itself
- * polls host events (timers, I/O, kicks) every so many switches. A power
- * of two: the check is a mask.
+ * A busy cooperative workload never goes idle, so umk_schedule() itself
+ * polls host events (timers, I/O, kicks). A poll is a system call (about
+ * 1-2 us here, a hundred switches), so it is rate-limited by time: once
+ * STUB_POLL_NS have passed since the last one, which is also the default
+ * timer slack. Reading the clock costs about 27 ns (vDSO), so it is read
+ * only every stub_poll_stride switches, a stride that doubles or halves
+ * to keep those reads about STUB_POLL_NS / 4 apart however long a switch
+ * takes; between reads a switch pays one decrement.
  */
-#define STUB_POLL_INTERVAL 1024
+#define STUB_POLL_NS (50 * UMK_NSEC_PER_USEC)
+#define STUB_POLL_STRIDE_MAX 4096U
 
-static UMK_LIST_HEAD(stub_runq);
-static unsigned int stub_nr_switches;
-/* The task just switched away from, finished by whoever runs next. */
-static struct umk_task *stub_prev;
+static struct umk_task *stub_ring;
+/* A dead task just switched away from, freed by whoever runs next. */
+static struct umk_task *stub_dead;
+static unsigned int stub_poll_countdown = 1, stub_poll_stride = 1;
+static unsigned long long stub_poll_read_ns, stub_poll_last_ns;
 
-static void stub_enqueue(struct umk_task *t)
+static struct umk_task *stub_ring_next(struct umk_task *t)
 {
-	t->state = UMK_TASK_RUNNABLE;
-	t->se.on_rq = true;
-	umk_list_add_tail(&t->se.run_node, &stub_runq);
+	return umk_list_entry(t->se.run_node.next, struct umk_task,
+			      se.run_node);
 }
 
-static struct umk_task *stub_dequeue_first(void)
+/* Make t runnable: into the ring, at the tail (just before stub_ring). */
+static void stub_enqueue(struct umk_task *t)
 {
-	struct umk_task *t;
+	UMK_WRITE_ONCE(t->state, UMK_TASK_RUNNABLE);
+	if (stub_ring)
+		umk_list_add_tail(&t->se.run_node, &stub_ring->se.run_node);
+	else
+		stub_ring = t;
+}
 
-	if (umk_list_empty(&stub_runq))
-		return NULL;
-	t = umk_list_first_entry(&stub_runq, struct umk_task, se.run_node);
+/* t (the running task) sleeps or exits; the ring goes on after it. */
+static void stub_leave_ring(struct umk_task *t)
+{
+	struct umk_task *next = stub_ring_next(t);
+
 	umk_list_del(&t->se.run_node);
-	t->se.on_rq = false;
-	return t;
+	stub_ring = next == t ? NULL : next;
 }
 
 /* Runs on the next task's stack right after the switch. */
 static void stub_finish_switch(void)
 {
-	struct umk_task *prev = stub_prev;
+	struct umk_task *dead = stub_dead;
 
-	stub_prev = NULL;
-	if (prev && prev->state == UMK_TASK_DEAD)
-		umk_task_dead(prev);
+	stub_dead = NULL;
+	umk_task_dead(dead);
+}
+
+static UMK_NOINLINE void stub_poll(struct umk_cpu *cpu)
+{
+	unsigned long long now, since_read;
+
+	umk_clock_refresh();
+	now = UMK_READ_ONCE(cpu->now_ns);
+	since_read = now - stub_poll_read_ns;
+	stub_poll_read_ns = now;
+	if (since_read < STUB_POLL_NS / 8 &&
+	    stub_poll_stride < STUB_POLL_STRIDE_MAX)
+		stub_poll_stride *= 2;
+	else if (since_read > STUB_POLL_NS / 2 && stub_poll_stride > 1)
+		stub_poll_stride /= 2;
+	stub_poll_countdown = stub_poll_stride;
+	if (now - stub_poll_last_ns >= STUB_POLL_NS && !cpu->irqs_off) {
+		stub_poll_last_ns = now;
+		umk_arch_irq_poll();
+	}
 }
 
 void umk_sched_task_init(struct umk_task *t)
 {
 	umk_list_init(&t->se.run_node);
-	t->se.on_rq = false;
 	t->preempt_count = 0;
 }
 
 void umk_sched_wake_new(struct umk_task *t)
 {
-	unsigned long flags = umk_local_irq_save();
-
 	stub_enqueue(t);
-	umk_local_irq_restore(flags);
 }
 
 void umk_schedule_tail(void)
 {
-	stub_finish_switch();
+	if (umk_unlikely(stub_dead))
+		stub_finish_switch();
 	umk_this_cpu()->irqs_off = 0;
 }
 
+/* Asked by the idle task, which is never in the ring. */
 bool umk_sched_has_runnable(void)
 {
-	return !umk_list_empty(&stub_runq);
+	return stub_ring != NULL;
+}
+
+/* The task to run after prev, and the ring updated for it. */
+static struct umk_task *stub_pick_next(struct umk_cpu *cpu,
+				       struct umk_task *prev)
+{
+	struct umk_task *next;
+	int state;
+
+	if (prev == cpu->idle)
+		return stub_ring ? stub_ring : prev;
+	state = UMK_READ_ONCE(prev->state);
+	/* Still running (a yield), or woken since it set SLEEPING. */
+	if (umk_likely(state == UMK_TASK_RUNNING ||
+		       state == UMK_TASK_RUNNABLE)) {
+		next = stub_ring_next(prev);
+		if (next != prev)
+			UMK_WRITE_ONCE(prev->state, UMK_TASK_RUNNABLE);
+		return next;
+	}
+	stub_leave_ring(prev);
+	if (state == UMK_TASK_DEAD)
+		stub_dead = prev;
+	return stub_ring ? stub_ring : cpu->idle;
 }
 
 void umk_schedule(void)
 {
 	struct umk_cpu *cpu = umk_this_cpu();
 	struct umk_task *prev = cpu->curr, *next;
-	unsigned long flags;
+	int irqs_off;
 
-	if (!(++stub_nr_switches & (STUB_POLL_INTERVAL - 1)) &&
-	    !cpu->irqs_off && prev != cpu->idle)
-		umk_arch_irq_poll();
-
-	flags = umk_local_irq_save();
+	if (umk_unlikely(--stub_poll_countdown == 0))
+		stub_poll(cpu);
 	/*
-	 * Still running (a yield), or woken between setting SLEEPING and
-	 * getting here: back to the tail of the queue.
+	 * Nothing can interrupt the stub between here and the switch, so
+	 * the flag need not be raised: only kept, as the task's own.
 	 */
-	if ((prev->state == UMK_TASK_RUNNING ||
-	     prev->state == UMK_TASK_RUNNABLE) &&
-	    prev != cpu->idle && !prev->se.on_rq)
-		stub_enqueue(prev);
-
-	next = stub_dequeue_first();
-	if (!next)
-		next = cpu->idle;
-	next->state = UMK_TASK_RUNNING;
+	irqs_off = cpu->irqs_off;
+	next = stub_pick_next(cpu, prev);
+	UMK_WRITE_ONCE(next->state, UMK_TASK_RUNNING);
 	if (next != prev) {
+		if (next != cpu->idle)
+			stub_ring = next;
 		cpu->curr = next;
-		stub_prev = prev;
 		umk_arch_stack_switch_hint(next);
 		umk_arch_switch(&prev->ctx, &next->ctx);
-		stub_finish_switch();
+		if (umk_unlikely(stub_dead))
+			stub_finish_switch();
 	}
-	umk_local_irq_restore(flags);
+	cpu->irqs_off = irqs_off;
 }
 
 void umk_yield(void)
@@ -123,19 +180,14 @@ void umk_yield(void)
 
 bool umk_wake_up_process(struct umk_task *t)
 {
-	unsigned long flags = umk_local_irq_save();
-	bool woken = false;
-
-	if (t->state == UMK_TASK_SLEEPING) {
-		woken = true;
-		/* The current task is re-queued by its own umk_schedule(). */
-		if (t == umk_this_cpu()->curr)
-			t->state = UMK_TASK_RUNNING;
-		else
-			stub_enqueue(t);
-	}
-	umk_local_irq_restore(flags);
-	return woken;
+	if (UMK_READ_ONCE(t->state) != UMK_TASK_SLEEPING)
+		return false;
+	/* The running task is still in the ring: it only needs its state. */
+	if (t == umk_this_cpu()->curr)
+		UMK_WRITE_ONCE(t->state, UMK_TASK_RUNNING);
+	else
+		stub_enqueue(t);
+	return true;
 }
 
 /* Counted so that code written for PREEMPT=y keeps its nesting checks. */

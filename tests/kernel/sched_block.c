@@ -194,6 +194,64 @@ static void sb_wake_from_irq(struct umk_ktest *t)
 	}
 }
 
+/* ---- Timers fire while every runnable task only yields ---- */
+
+struct sb_busy {
+	struct umk_timer timer;
+	volatile int fired;
+};
+
+static void sb_busy_timer_fn(struct umk_timer *tm)
+{
+	struct sb_busy *b = tm->data;
+
+	__atomic_store_n(&b->fired, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Yields until the timer fires; 1 if it never does. */
+static int sb_busy_yielder_fn(void *arg)
+{
+	struct sb_busy *b = arg;
+	unsigned long long deadline = umk_time_ns_exact() + SB_TIMEOUT_NS;
+	long n = 0;
+
+	while (!__atomic_load_n(&b->fired, __ATOMIC_SEQ_CST)) {
+		umk_yield();
+		/* Reads the host clock; it does not deliver timers. */
+		if (!(++n & 1023) && umk_time_ns_exact() > deadline)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The CPU never goes idle while two tasks yield to each other, so the
+ * host events (timers here, I/O alike) must come from the scheduler's own
+ * polling: without it both tasks spin until the deadline.
+ */
+static void sb_timer_while_yielding(struct umk_ktest *t)
+{
+	static struct sb_busy b;
+	struct umk_task *a, *c;
+	int ca = -1, cc = -1;
+
+	b.fired = 0;
+	/* Children inherit the affinity: all on the timer's CPU. */
+	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
+	umk_timer_init(&b.timer, sb_busy_timer_fn, &b);
+	a = umk_task_create(sb_busy_yielder_fn, &b, "sb-busy");
+	c = umk_task_create(sb_busy_yielder_fn, &b, "sb-busy");
+	UMK_ASSERT_NOT_NULL(t, a);
+	UMK_ASSERT_NOT_NULL(t, c);
+	umk_timer_arm(&b.timer, umk_time_ns_exact() + UMK_NSEC_PER_MSEC);
+	UMK_EXPECT_EQ(t, umk_task_join(a, &ca), 0);
+	UMK_EXPECT_EQ(t, umk_task_join(c, &cc), 0);
+	UMK_EXPECT_EQ(t, ca, 0);
+	UMK_EXPECT_EQ(t, cc, 0);
+	UMK_EXPECT_TRUE(t, b.fired);
+	umk_set_cpus_allowed(umk_current(), ~0ULL);
+}
+
 /* ---- Yield order ---- */
 
 #define SB_YIELDERS 4
@@ -396,6 +454,7 @@ static const struct umk_ktest_case sched_block_cases[] = {
 	UMK_KTEST_CASE(sb_sleep_wake_raw),
 	UMK_KTEST_CASE(sb_ping_pong),
 	UMK_KTEST_CASE(sb_wake_from_irq),
+	UMK_KTEST_CASE(sb_timer_while_yielding),
 	UMK_KTEST_CASE(sb_yield_order),
 	UMK_KTEST_CASE(sb_stress),
 	UMK_KTEST_CASE(sb_preempt_nesting),
