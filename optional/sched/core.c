@@ -37,6 +37,12 @@ static bool sched_is_idle_task(const struct umk_task *t)
 	return t == umk_cpus[t->cpu].idle;
 }
 
+/* rq's CPU runs its idle task (rq locked): a remote wake-up must kick it. */
+static bool sched_rq_idle(const struct umk_rq *rq)
+{
+	return !rq->curr || rq->curr == umk_cpus[rq->cpu].idle;
+}
+
 static void sched_set_policy_fields(struct umk_task *t, int policy, int prio)
 {
 	t->se.policy = policy;
@@ -131,6 +137,9 @@ static void sched_put_prev(struct umk_rq *rq, struct umk_task *t,
 UMK_INTERNAL void umk_sched_activate(struct umk_rq *rq, struct umk_task *t)
 {
 	__atomic_store_n(&rq->nr_running, rq->nr_running + 1, __ATOMIC_SEQ_CST);
+	if (UMK_IS_ENABLED(CONFIG_SMP) && rq->nr_running == 2)
+		__atomic_store_n(&rq->overload_since, sched_clock(),
+				 __ATOMIC_RELAXED); /* a task waits: smp.c */
 	__atomic_store_n(&t->cpu, (int)rq->cpu, __ATOMIC_RELAXED);
 	if (t->se.sched_class == SCHED_CLASS_FAIR)
 		umk_fair_place(rq, t);
@@ -216,13 +225,16 @@ static void sched_finish_switch(void)
 {
 	struct umk_rq *rq = sched_rq(sched_cpu_reload()->id);
 	struct umk_task *prev = rq->prev;
-	bool migrate = rq->migrate_prev;
+	bool migrate = rq->migrate_prev, offload = rq->offload;
 	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
 		    UMK_TASK_DEAD;
 
 	rq->prev = NULL;
 	rq->migrate_prev = false;
+	rq->offload = false;
 	umk_raw_spin_unlock(&rq->lock);
+	if (offload)
+		umk_sched_offload(rq);
 	if (migrate)
 		umk_sched_migrate_away(prev);
 	else if (dead)
@@ -270,6 +282,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 	struct umk_rq *rq;
 	unsigned long long now;
 	unsigned long flags;
+	bool offload;
 
 	sched_maybe_poll(cpu, prev);
 	flags = umk_local_irq_save();
@@ -288,10 +301,14 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		if (!prev->se.on_cpu && prev != cpu->idle)
 			umk_panic("sched: picked \"%s\" twice", prev->name);
 		sched_set_running(prev);
+		offload = umk_sched_overloaded(rq, now);
 		umk_raw_spin_unlock(&rq->lock);
+		if (offload)
+			umk_sched_offload(rq);
 		umk_local_irq_restore(flags);
 		return;
 	}
+	rq->offload = umk_sched_overloaded(rq, now);
 	__atomic_store_n(&prev->se.on_cpu, false, __ATOMIC_RELAXED);
 	__atomic_store_n(&next->se.on_cpu, next != cpu->idle, __ATOMIC_RELEASE);
 	sched_set_running(next);
@@ -354,7 +371,7 @@ static void sched_place_task(struct umk_task *t, bool fork)
 {
 	unsigned int cpu = umk_sched_select_cpu(t, fork);
 	struct umk_rq *rq = sched_rq(cpu);
-	bool resched;
+	bool resched, idle;
 
 	umk_raw_spin_lock(&rq->lock);
 	umk_sched_activate(rq, t);
@@ -362,8 +379,9 @@ static void sched_place_task(struct umk_task *t, bool fork)
 	if (resched)
 		umk_sched_resched_cpu(cpu);
 	umk_sched_tick_update(rq);
+	idle = sched_rq_idle(rq);
 	umk_raw_spin_unlock(&rq->lock);
-	umk_sched_kick_after_enqueue(cpu, resched);
+	umk_sched_kick_after_enqueue(cpu, resched, idle);
 }
 
 bool umk_wake_up_process(struct umk_task *t)
@@ -523,7 +541,7 @@ static int sched_change(struct umk_task *t, int policy, int prio, int nice,
 {
 	unsigned long flags = umk_local_irq_save();
 	struct umk_rq *rq;
-	bool queued, running, moved = false;
+	bool queued, running, idle, moved = false;
 
 	umk_raw_spin_lock(&t->se.pi_lock);
 	rq = sched_lock_task_rq(t);
@@ -548,11 +566,12 @@ static int sched_change(struct umk_task *t, int policy, int prio, int nice,
 	}
 	if (running || queued)
 		umk_sched_resched_cpu(rq->cpu);
+	idle = sched_rq_idle(rq);
 	umk_raw_spin_unlock(&rq->lock);
 	if (moved)
 		sched_place_task(t, false);
 	else if ((running || queued) && rq->cpu != umk_smp_processor_id())
-		umk_sched_kick_after_enqueue(rq->cpu, true);
+		umk_sched_kick_after_enqueue(rq->cpu, true, idle);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 	if (t == umk_this_cpu()->curr && !(mask & (1ULL << t->cpu)))

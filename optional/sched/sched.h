@@ -61,8 +61,11 @@ struct umk_rq {
 	struct umk_task *curr;            /* as umk_cpus[cpu].curr */
 	struct umk_task *prev;            /* switched away from, not finished */
 	bool migrate_prev;                /* prev may not stay on this CPU */
+	bool offload;                     /* after the switch: kick idle CPU */
 	int tick_armed;                   /* preemption timer runs (atomic) */
 	int tick_ready;                   /* 1: timer exists, -1: none */
+	/* sched_clock() when a task last began to wait here (atomic). */
+	unsigned long long overload_since;
 	unsigned int nr_polls;
 	struct umk_fair_rq fair;
 #ifdef CONFIG_SCHED_RT
@@ -199,8 +202,13 @@ UMK_INTERNAL void umk_sched_cpu_online(unsigned int cpu);
 UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork);
 UMK_INTERNAL bool umk_sched_steal(struct umk_rq *rq);
 UMK_INTERNAL void umk_sched_balance(struct umk_rq *rq);
-/* After queueing on cpu: kick it, or an idle CPU that could steal. */
-UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched);
+/* After queueing on cpu (idle: it ran its idle task): kick what needs it. */
+UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
+					       bool idle);
+/* A task waiting on rq for a while (rq locked), then wake an idle CPU. */
+UMK_INTERNAL bool umk_sched_overloaded(struct umk_rq *rq,
+				       unsigned long long now);
+UMK_INTERNAL void umk_sched_offload(struct umk_rq *rq);
 /* Put a runnable task that is on no queue on a CPU it may run on. */
 UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t);
 #else
@@ -218,11 +226,21 @@ static inline bool umk_sched_steal(struct umk_rq *rq)
 	return false;
 }
 static inline void umk_sched_balance(struct umk_rq *rq) { (void)rq; }
-static inline void umk_sched_kick_after_enqueue(unsigned int cpu, bool r)
+static inline void umk_sched_kick_after_enqueue(unsigned int cpu, bool r,
+						bool idle)
 {
 	(void)cpu;
 	(void)r;
+	(void)idle;
 }
+static inline bool umk_sched_overloaded(struct umk_rq *rq,
+					unsigned long long now)
+{
+	(void)rq;
+	(void)now;
+	return false;
+}
+static inline void umk_sched_offload(struct umk_rq *rq) { (void)rq; }
 static inline void umk_sched_migrate_away(struct umk_task *t) { (void)t; }
 #endif
 

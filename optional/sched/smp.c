@@ -8,7 +8,11 @@
  * (umk_arch_cpu_kick, an eventfd) wakes it, and its idle loop then finds
  * the queued task or steals one through umk_sched_has_runnable().
  */
+#include <umk/time.h>
 #include "optional/sched/sched.h"
+
+/* How long a task waits behind a running one before idle CPUs take it. */
+#define SMP_STEAL_DELAY_NS (50 * UMK_NSEC_PER_USEC)
 
 UMK_INTERNAL unsigned long long umk_sched_online_mask(void)
 {
@@ -33,15 +37,26 @@ static bool smp_cpu_idle(unsigned int cpu)
 }
 
 /*
- * A new task starts on its creator's CPU: spawn-then-join is the common
- * pattern and runs without a cross-CPU wake-up (25 us here, against
- * 0.5 us locally); when the creator keeps running instead, an idle CPU is
- * kicked and steals the new task (umk_sched_kick_after_enqueue).
+ * Placement. Here a cross-CPU wake-up is a kick: an eventfd write (a
+ * ~1 us system call for the waker) and a host thread woken on the other
+ * CPU (~10 us before the woken task runs). A local wake-up is a queue
+ * insert. So a task goes where the waking or creating task runs unless
+ * that CPU is clearly busy:
  *
- * A waking task prefers, in order: the CPU it last ran on if it is idle (its cache is
- * warm), the waker's CPU if it is idle (a wake-up from the idle loop's
- * IRQs), any idle CPU, then the least loaded CPU, keeping t where it was
- * on a tie.
+ *   fork: the creator's CPU if the creator runs there alone (spawn, then
+ *         join or wait, is the common pattern);
+ *   wake: the waker's CPU if it is idle (an IRQ taken in the idle loop)
+ *         or runs only the waker. Like Linux's wake_affine for WF_SYNC
+ *         wake-ups, but for every wake-up, as we cannot tell whether the
+ *         waker is about to block: a completion or wait-queue hand-off
+ *         and a join almost always are.
+ *
+ * Being wrong costs little: a woken task that is owed CPU time preempts
+ * the waker (fair wake-up preemption), and a task that waits behind a
+ * running one for SMP_STEAL_DELAY_NS is stolen by an idle CPU
+ * (umk_sched_overload_check). Otherwise, as before: the CPU the task
+ * last ran on if it is idle, any idle CPU, then the least loaded one
+ * (keeping t where it was on a tie). Affinity is always obeyed.
  */
 UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork)
 {
@@ -54,12 +69,12 @@ UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork)
 
 	if (!mask)
 		mask = online; /* affinity to CPUs that went away */
-	if (fork && (mask & (1ULL << self)))
+	if ((mask & (1ULL << self)) && sched_nr_running(sched_rq(self)) <= 1)
 		return self;
+	if (fork && (mask & (1ULL << self)))
+		prev = self; /* the tie-break below keeps it here */
 	if ((mask & (1ULL << prev)) && smp_cpu_idle(prev))
 		return prev;
-	if ((mask & (1ULL << self)) && smp_cpu_idle(self))
-		return self;
 	best = (mask & (1ULL << prev)) ? prev : (unsigned int)__builtin_ctzll(mask);
 	for (cpu = 0; cpu < UMK_NR_CPUS; cpu++) {
 		if (!(mask & (1ULL << cpu)))
@@ -123,7 +138,26 @@ static bool smp_pull_one(struct umk_rq *dst, struct umk_rq *src,
 	return moved;
 }
 
-/* An idle CPU takes a queued task from a busy one (one running, >0 queued). */
+/*
+ * Whether an idle CPU may take a task from src: src has two tasks waiting
+ * behind the running one, or one that has waited SMP_STEAL_DELAY_NS. A
+ * task queued a moment ago (by a waker about to block, or a creator about
+ * to join) would run there soon anyway: stealing it costs a migration
+ * and, for the next hand-off, a cross-CPU wake-up.
+ */
+static bool smp_may_steal_from(struct umk_rq *src)
+{
+	unsigned int nr = sched_nr_running(src);
+
+	if (nr >= 3)
+		return true;
+	return nr == 2 && (long long)(sched_clock() -
+				       __atomic_load_n(&src->overload_since,
+						       __ATOMIC_RELAXED)) >=
+				      (long long)SMP_STEAL_DELAY_NS;
+}
+
+/* An idle CPU takes a queued task from a busy one (see above). */
 UMK_INTERNAL bool umk_sched_steal(struct umk_rq *rq)
 {
 	unsigned long flags = umk_local_irq_save();
@@ -132,7 +166,8 @@ UMK_INTERNAL bool umk_sched_steal(struct umk_rq *rq)
 
 	for (i = 1; i < UMK_NR_CPUS && !stolen; i++) {
 		cpu = (rq->cpu + i) % UMK_NR_CPUS;
-		stolen = smp_pull_one(rq, sched_rq(cpu), 2);
+		if (smp_may_steal_from(sched_rq(cpu)))
+			stolen = smp_pull_one(rq, sched_rq(cpu), 2);
 	}
 	umk_local_irq_restore(flags);
 	return stolen;
@@ -167,33 +202,63 @@ UMK_INTERNAL void umk_sched_balance(struct umk_rq *rq)
 	umk_local_irq_restore(flags);
 }
 
-/*
- * After queueing a task on cpu. A remote CPU is always kicked (the kick
- * is skipped by the arch while one is pending, so this is cheap): an
- * idle CPU must look at its queue, a busy one polls the kick at its next
- * scheduling point; one that must preempt also gets the preemption
- * signal. If cpu has more work
- * than it can run, an idle CPU is kicked to steal it.
- */
-UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched)
+/* Wake an idle CPU other than busy and ourselves, to steal from busy. */
+static void smp_kick_idle_cpu(unsigned int busy)
 {
+	unsigned long long online = umk_sched_online_mask();
 	unsigned int self = umk_smp_processor_id(), other;
-	unsigned long long online;
 
-	if (cpu != self) {
-		umk_arch_cpu_kick(cpu);
-		if (resched)
-			umk_sched_tick_kick(cpu);
-	}
-	if (sched_nr_running(sched_rq(cpu)) < 2)
-		return;
-	online = umk_sched_online_mask();
 	for (other = 0; other < UMK_NR_CPUS; other++) {
-		if (other == cpu || other == self || !(online & (1ULL << other)))
+		if (other == busy || other == self ||
+		    !(online & (1ULL << other)))
 			continue;
 		if (smp_cpu_idle(other)) {
 			umk_arch_cpu_kick(other);
 			return;
 		}
 	}
+}
+
+/*
+ * After queueing a task on cpu, whose idle task was running (idle) or
+ * not, as read under its run queue lock. Only an idle CPU is kicked: one
+ * that runs a task takes the run queue lock in its next umk_schedule()
+ * and finds the new task; it gets the preemption signal instead if the
+ * new task must preempt. Kicks are batched by the arch: one undelivered
+ * kick absorbs the next ones. A queue with two tasks waiting is clearly
+ * overloaded, and an idle CPU is kicked to steal at once; with one, only
+ * after SMP_STEAL_DELAY_NS (umk_sched_overload_check).
+ */
+UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
+					       bool idle)
+{
+	if (cpu != umk_smp_processor_id()) {
+		if (idle)
+			umk_arch_cpu_kick(cpu);
+		else if (resched)
+			umk_sched_tick_kick(cpu);
+	}
+	if (sched_nr_running(sched_rq(cpu)) >= 3)
+		smp_kick_idle_cpu(cpu);
+}
+
+/*
+ * At a switch on rq's CPU (rq locked, now: the switch's clock): whether a
+ * task has waited behind the running one for SMP_STEAL_DELAY_NS. Then
+ * umk_sched_offload(), after the lock is dropped, offers it to an idle
+ * CPU; at most once per delay. The preemption tick balances busy CPUs.
+ */
+UMK_INTERNAL bool umk_sched_overloaded(struct umk_rq *rq,
+				       unsigned long long now)
+{
+	if (rq->nr_running < 2 ||
+	    (long long)(now - rq->overload_since) < (long long)SMP_STEAL_DELAY_NS)
+		return false;
+	__atomic_store_n(&rq->overload_since, now, __ATOMIC_RELAXED);
+	return true;
+}
+
+UMK_INTERNAL void umk_sched_offload(struct umk_rq *rq)
+{
+	smp_kick_idle_cpu(rq->cpu);
 }
