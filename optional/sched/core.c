@@ -57,78 +57,49 @@ static void sched_set_policy_fields(struct umk_task *t, int policy, int prio)
 
 /* ---- Class dispatch ---- */
 
+UMK_INTERNAL const struct umk_sched_class *const
+	umk_sched_classes[SCHED_CLASS_IDLE + 1] = {
+#ifdef CONFIG_SCHED_RT
+	[SCHED_CLASS_RT] = &umk_rt_sched_class,
+#endif
+	[SCHED_CLASS_FAIR] = &umk_fair_sched_class,
+	[SCHED_CLASS_IDLE] = &umk_idle_sched_class,
+};
+
 UMK_INTERNAL void umk_sched_enqueue(struct umk_rq *rq, struct umk_task *t)
 {
-	switch (t->se.sched_class) {
-#ifdef CONFIG_SCHED_RT
-	case SCHED_CLASS_RT:
-		umk_rt_enqueue(rq, t, false);
-		break;
-#endif
-	case SCHED_CLASS_FAIR:
-		umk_fair_enqueue(rq, t);
-		break;
-	default:
-		umk_idlec_enqueue(rq, t);
-		break;
-	}
+	sched_class_of(t)->enqueue(rq, t);
 	t->se.on_rq = true;
 }
 
 UMK_INTERNAL void umk_sched_dequeue(struct umk_rq *rq, struct umk_task *t)
 {
-	switch (t->se.sched_class) {
-#ifdef CONFIG_SCHED_RT
-	case SCHED_CLASS_RT:
-		umk_rt_dequeue(rq, t);
-		break;
-#endif
-	case SCHED_CLASS_FAIR:
-		umk_fair_dequeue(rq, t);
-		break;
-	default:
-		umk_idlec_dequeue(rq, t);
-		break;
-	}
+	sched_class_of(t)->dequeue(rq, t);
 	t->se.on_rq = false;
 }
 
+/* The first class in order with a task to run takes it off its queue. */
 static struct umk_task *sched_pick_next(struct umk_rq *rq)
 {
+	const struct umk_sched_class *class;
 	struct umk_task *t;
+	unsigned int id;
 
-#ifdef CONFIG_SCHED_RT
-	if (rq->rt.nr && (t = umk_rt_pick(rq)))
-		goto picked;
-#endif
-	if ((t = umk_fair_pick(rq)))
-		goto picked;
-	if ((t = umk_idlec_pick(rq)))
-		goto picked;
+	for (id = 0; id < UMK_ARRAY_SIZE(umk_sched_classes); id++) {
+		class = umk_sched_classes[id];
+		if (class && (t = class->pick_next(rq))) {
+			t->se.on_rq = false;
+			return t;
+		}
+	}
 	return NULL;
-picked:
-	t->se.on_rq = false;
-	return t;
 }
 
 /* The running task leaves the CPU but stays runnable here. */
 static void sched_put_prev(struct umk_rq *rq, struct umk_task *t,
 			   unsigned long long now)
 {
-	switch (t->se.sched_class) {
-#ifdef CONFIG_SCHED_RT
-	case SCHED_CLASS_RT:
-		umk_rt_put_prev(rq, t, now);
-		break;
-#endif
-	case SCHED_CLASS_FAIR:
-		umk_fair_enqueue(rq, t);
-		break;
-	default:
-		umk_idlec_enqueue(rq, t);
-		break;
-	}
-	(void)now;
+	sched_class_of(t)->put_prev(rq, t, now);
 	t->se.on_rq = true;
 	t->se.yielded = false;
 }
@@ -136,26 +107,31 @@ static void sched_put_prev(struct umk_rq *rq, struct umk_task *t,
 /* t joins rq: counted, placed in virtual time, queued. rq locked. */
 UMK_INTERNAL void umk_sched_activate(struct umk_rq *rq, struct umk_task *t)
 {
+	const struct umk_sched_class *class = sched_class_of(t);
+
 	__atomic_store_n(&rq->nr_running, rq->nr_running + 1, __ATOMIC_SEQ_CST);
 	if (UMK_IS_ENABLED(CONFIG_SMP) && rq->nr_running == 2)
 		__atomic_store_n(&rq->overload_since, sched_clock(),
 				 __ATOMIC_RELAXED); /* a task waits: smp.c */
 	__atomic_store_n(&t->cpu, (int)rq->cpu, __ATOMIC_RELAXED);
-	if (t->se.sched_class == SCHED_CLASS_FAIR)
-		umk_fair_place(rq, t);
+	if (class->place)
+		class->place(rq, t);
 	umk_sched_enqueue(rq, t);
 }
 
 /* t leaves rq (queued or running); its vruntime becomes relative. */
 UMK_INTERNAL void umk_sched_deactivate(struct umk_rq *rq, struct umk_task *t)
 {
+	const struct umk_sched_class *class = sched_class_of(t);
+
 	if (t->se.on_rq)
 		umk_sched_dequeue(rq, t);
-	if (t->se.sched_class == SCHED_CLASS_FAIR)
-		umk_fair_unplace(rq, t);
+	if (class->unplace)
+		class->unplace(rq, t);
 	__atomic_store_n(&rq->nr_running, rq->nr_running - 1, __ATOMIC_SEQ_CST);
 }
 
+/* Classes in order: a higher class always wins; the same asks the class. */
 UMK_INTERNAL bool umk_sched_should_preempt(struct umk_rq *rq,
 					   struct umk_task *t)
 {
@@ -165,11 +141,7 @@ UMK_INTERNAL bool umk_sched_should_preempt(struct umk_rq *rq,
 		return true; /* the CPU runs its idle task */
 	if (t->se.sched_class != curr->se.sched_class)
 		return t->se.sched_class < curr->se.sched_class;
-	if (t->se.sched_class == SCHED_CLASS_RT)
-		return t->se.prio > curr->se.prio;
-	if (t->se.sched_class == SCHED_CLASS_FAIR)
-		return umk_fair_wakeup_preempts(curr, t);
-	return false;
+	return sched_class_of(t)->wakeup_preempts(curr, t);
 }
 
 UMK_INTERNAL void umk_sched_resched_cpu(unsigned int cpu)
@@ -190,8 +162,8 @@ static void sched_update_curr(struct umk_rq *rq, struct umk_task *curr,
 	__atomic_store_n(&curr->se.exec_start, now, __ATOMIC_RELAXED);
 	sched_stat_add(&curr->se.run_ns, delta);
 	sched_stat_add(&rq->run_ns, delta);
-	if (curr->se.sched_class == SCHED_CLASS_FAIR)
-		umk_fair_charge(rq, curr, delta);
+	if (sched_class_of(curr)->charge)
+		sched_class_of(curr)->charge(rq, curr, delta);
 }
 
 static void sched_account_switch_in(struct umk_rq *rq, struct umk_task *next,

@@ -131,8 +131,8 @@ UMK_INTERNAL void umk_fair_set_nice(struct umk_task *t, int nice)
 	t->se.inv_weight = (UMK_SCHED_NICE_0_WEIGHT << 32) / w;
 }
 
-UMK_INTERNAL void umk_fair_charge(struct umk_rq *rq, struct umk_task *t,
-				  unsigned long long delta_ns)
+static void fair_charge(struct umk_rq *rq, struct umk_task *t,
+			unsigned long long delta_ns)
 {
 	long long dv;
 
@@ -145,7 +145,7 @@ UMK_INTERNAL void umk_fair_charge(struct umk_rq *rq, struct umk_task *t,
 	fair_update_min_vruntime(&rq->fair, t);
 }
 
-UMK_INTERNAL void umk_fair_enqueue(struct umk_rq *rq, struct umk_task *t)
+static void fair_enqueue(struct umk_rq *rq, struct umk_task *t)
 {
 	fair_node *n = &t->se.heap_node;
 
@@ -154,7 +154,7 @@ UMK_INTERNAL void umk_fair_enqueue(struct umk_rq *rq, struct umk_task *t)
 	rq->fair.nr++;
 }
 
-UMK_INTERNAL void umk_fair_dequeue(struct umk_rq *rq, struct umk_task *t)
+static void fair_dequeue(struct umk_rq *rq, struct umk_task *t)
 {
 	fair_heap_remove(&rq->fair, &t->se.heap_node);
 	rq->fair.nr--;
@@ -162,7 +162,7 @@ UMK_INTERNAL void umk_fair_dequeue(struct umk_rq *rq, struct umk_task *t)
 
 static struct umk_task *fair_task(fair_node *n);
 
-UMK_INTERNAL struct umk_task *umk_fair_pick(struct umk_rq *rq)
+static struct umk_task *fair_pick_next(struct umk_rq *rq)
 {
 	fair_node *n = rq->fair.root;
 	struct umk_task *t;
@@ -170,12 +170,12 @@ UMK_INTERNAL struct umk_task *umk_fair_pick(struct umk_rq *rq)
 	if (!n)
 		return NULL;
 	t = fair_task(n);
-	umk_fair_dequeue(rq, t);
+	fair_dequeue(rq, t);
 	return t;
 }
 
 /* From lag (relative to the queue) to an absolute vruntime on rq. */
-UMK_INTERNAL void umk_fair_place(struct umk_rq *rq, struct umk_task *t)
+static void fair_place(struct umk_rq *rq, struct umk_task *t)
 {
 	long long lag = t->se.vruntime;
 	long long credit = -(long long)(UMK_SCHED_SLICE_NS / 2);
@@ -187,13 +187,12 @@ UMK_INTERNAL void umk_fair_place(struct umk_rq *rq, struct umk_task *t)
 }
 
 /* The reverse, when t leaves rq (sleeps or migrates). */
-UMK_INTERNAL void umk_fair_unplace(struct umk_rq *rq, struct umk_task *t)
+static void fair_unplace(struct umk_rq *rq, struct umk_task *t)
 {
 	t->se.vruntime -= rq->fair.min_vruntime;
 }
 
-UMK_INTERNAL bool umk_fair_wakeup_preempts(struct umk_task *curr,
-					   struct umk_task *t)
+static bool fair_wakeup_preempts(struct umk_task *curr, struct umk_task *t)
 {
 	return t->se.vruntime + (long long)FAIR_WAKEUP_GRAN_NS <
 	       curr->se.vruntime;
@@ -209,8 +208,8 @@ static struct umk_task *fair_task(fair_node *n)
 					      heap_node));
 }
 
-UMK_INTERNAL struct umk_task *umk_fair_steal_candidate(struct umk_rq *rq,
-							unsigned int cpu)
+static struct umk_task *fair_steal_candidate(struct umk_rq *rq,
+					     unsigned int cpu)
 {
 	fair_node *n = rq->fair.root;
 
@@ -223,3 +222,23 @@ UMK_INTERNAL struct umk_task *umk_fair_steal_candidate(struct umk_rq *rq,
 			return fair_task(n);
 	return NULL;
 }
+
+/* The running task goes back on the heap, by its vruntime. */
+static void fair_put_prev(struct umk_rq *rq, struct umk_task *t,
+			  unsigned long long now)
+{
+	(void)now;
+	fair_enqueue(rq, t);
+}
+
+UMK_INTERNAL const struct umk_sched_class umk_fair_sched_class = {
+	.enqueue = fair_enqueue,
+	.dequeue = fair_dequeue,
+	.pick_next = fair_pick_next,
+	.put_prev = fair_put_prev,
+	.wakeup_preempts = fair_wakeup_preempts,
+	.steal_candidate = fair_steal_candidate,
+	.place = fair_place,
+	.unplace = fair_unplace,
+	.charge = fair_charge,
+};

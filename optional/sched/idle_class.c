@@ -5,19 +5,19 @@
  */
 #include "optional/sched/sched.h"
 
-UMK_INTERNAL void umk_idlec_enqueue(struct umk_rq *rq, struct umk_task *t)
+static void idlec_enqueue(struct umk_rq *rq, struct umk_task *t)
 {
 	umk_list_add_tail(&t->se.run_node, &rq->idleq.queue);
 	rq->idleq.nr++;
 }
 
-UMK_INTERNAL void umk_idlec_dequeue(struct umk_rq *rq, struct umk_task *t)
+static void idlec_dequeue(struct umk_rq *rq, struct umk_task *t)
 {
 	umk_list_del(&t->se.run_node);
 	rq->idleq.nr--;
 }
 
-UMK_INTERNAL struct umk_task *umk_idlec_pick(struct umk_rq *rq)
+static struct umk_task *idlec_pick_next(struct umk_rq *rq)
 {
 	struct umk_task *t;
 
@@ -25,12 +25,12 @@ UMK_INTERNAL struct umk_task *umk_idlec_pick(struct umk_rq *rq)
 		return NULL;
 	t = umk_list_first_entry(&rq->idleq.queue, struct umk_task,
 				 se.run_node);
-	umk_idlec_dequeue(rq, t);
+	idlec_dequeue(rq, t);
 	return t;
 }
 
-UMK_INTERNAL struct umk_task *umk_idlec_steal_candidate(struct umk_rq *rq,
-							 unsigned int cpu)
+static struct umk_task *idlec_steal_candidate(struct umk_rq *rq,
+					      unsigned int cpu)
 {
 	struct umk_task *t;
 
@@ -39,3 +39,27 @@ UMK_INTERNAL struct umk_task *umk_idlec_steal_candidate(struct umk_rq *rq,
 			return t;
 	return NULL;
 }
+
+/* Preempted or yielding: to the back, so SCHED_IDLE tasks rotate. */
+static void idlec_put_prev(struct umk_rq *rq, struct umk_task *t,
+			   unsigned long long now)
+{
+	(void)now;
+	idlec_enqueue(rq, t);
+}
+
+static bool idlec_wakeup_preempts(struct umk_task *curr, struct umk_task *t)
+{
+	(void)curr;
+	(void)t;
+	return false;
+}
+
+UMK_INTERNAL const struct umk_sched_class umk_idle_sched_class = {
+	.enqueue = idlec_enqueue,
+	.dequeue = idlec_dequeue,
+	.pick_next = idlec_pick_next,
+	.put_prev = idlec_put_prev,
+	.wakeup_preempts = idlec_wakeup_preempts,
+	.steal_candidate = idlec_steal_candidate,
+};

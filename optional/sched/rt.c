@@ -36,8 +36,7 @@ UMK_INTERNAL void umk_rt_init_rq(struct umk_rq *rq)
 		umk_list_init(&rq->rt.queue[i]);
 }
 
-UMK_INTERNAL void umk_rt_enqueue(struct umk_rq *rq, struct umk_task *t,
-				 bool head)
+static void rt_enqueue_at(struct umk_rq *rq, struct umk_task *t, bool head)
 {
 	struct umk_list_head *q = &rq->rt.queue[t->se.prio];
 
@@ -49,23 +48,31 @@ UMK_INTERNAL void umk_rt_enqueue(struct umk_rq *rq, struct umk_task *t,
 	rq->rt.nr++;
 }
 
-UMK_INTERNAL void umk_rt_dequeue(struct umk_rq *rq, struct umk_task *t)
+static void rt_enqueue(struct umk_rq *rq, struct umk_task *t)
+{
+	rt_enqueue_at(rq, t, false);
+}
+
+static void rt_dequeue(struct umk_rq *rq, struct umk_task *t)
 {
 	umk_list_del(&t->se.run_node);
 	rt_bitmap_clear_if_empty(&rq->rt, t->se.prio);
 	rq->rt.nr--;
 }
 
-UMK_INTERNAL struct umk_task *umk_rt_pick(struct umk_rq *rq)
+static struct umk_task *rt_pick_next(struct umk_rq *rq)
 {
-	int prio = rt_highest_prio(&rq->rt);
+	int prio;
 	struct umk_task *t;
 
+	if (!rq->rt.nr)
+		return NULL;
+	prio = rt_highest_prio(&rq->rt);
 	if (prio < 0)
 		return NULL;
 	t = umk_list_first_entry(&rq->rt.queue[prio], struct umk_task,
 				 se.run_node);
-	umk_rt_dequeue(rq, t);
+	rt_dequeue(rq, t);
 	return t;
 }
 
@@ -74,8 +81,8 @@ UMK_INTERNAL struct umk_task *umk_rt_pick(struct umk_rq *rq)
  * its place at the head; a yield, or an RR task whose slice is used up,
  * goes to the tail (RR with a fresh slice).
  */
-UMK_INTERNAL void umk_rt_put_prev(struct umk_rq *rq, struct umk_task *t,
-				  unsigned long long now)
+static void rt_put_prev(struct umk_rq *rq, struct umk_task *t,
+			unsigned long long now)
 {
 	bool tail = t->se.yielded;
 
@@ -83,11 +90,11 @@ UMK_INTERNAL void umk_rt_put_prev(struct umk_rq *rq, struct umk_task *t,
 		tail = true;
 		t->se.slice_end = 0;
 	}
-	umk_rt_enqueue(rq, t, !tail);
+	rt_enqueue_at(rq, t, !tail);
 }
 
-UMK_INTERNAL struct umk_task *umk_rt_steal_candidate(struct umk_rq *rq,
-						      unsigned int cpu)
+static struct umk_task *rt_steal_candidate(struct umk_rq *rq,
+					   unsigned int cpu)
 {
 	struct umk_task *t;
 	int prio;
@@ -98,3 +105,17 @@ UMK_INTERNAL struct umk_task *umk_rt_steal_candidate(struct umk_rq *rq,
 				return t;
 	return NULL;
 }
+
+static bool rt_wakeup_preempts(struct umk_task *curr, struct umk_task *t)
+{
+	return t->se.prio > curr->se.prio;
+}
+
+UMK_INTERNAL const struct umk_sched_class umk_rt_sched_class = {
+	.enqueue = rt_enqueue,
+	.dequeue = rt_dequeue,
+	.pick_next = rt_pick_next,
+	.put_prev = rt_put_prev,
+	.wakeup_preempts = rt_wakeup_preempts,
+	.steal_candidate = rt_steal_candidate,
+};

@@ -147,37 +147,49 @@ static inline unsigned long long sched_clock(void)
 #endif
 }
 
-/* ---- fair.c ---- */
-UMK_INTERNAL void umk_fair_set_nice(struct umk_task *t, int nice);
-UMK_INTERNAL void umk_fair_charge(struct umk_rq *rq, struct umk_task *t,
-				  unsigned long long delta_ns);
-UMK_INTERNAL void umk_fair_enqueue(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL void umk_fair_dequeue(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL struct umk_task *umk_fair_pick(struct umk_rq *rq);
-UMK_INTERNAL void umk_fair_place(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL void umk_fair_unplace(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL bool umk_fair_wakeup_preempts(struct umk_task *curr,
-					   struct umk_task *t);
-UMK_INTERNAL struct umk_task *umk_fair_steal_candidate(struct umk_rq *rq,
-							unsigned int cpu);
+/*
+ * ---- Scheduling classes (rt.c, fair.c, idle_class.c) ----
+ * Each class's policy behind one table, like Linux's struct sched_class;
+ * core.c asks them in enum order. All run with rq->lock held. NULL hooks
+ * mean "nothing to do" (only the fair class keeps virtual time).
+ */
+struct umk_sched_class {
+	void (*enqueue)(struct umk_rq *rq, struct umk_task *t);
+	void (*dequeue)(struct umk_rq *rq, struct umk_task *t);
+	/* Take the next task off the queue, or NULL. */
+	struct umk_task *(*pick_next)(struct umk_rq *rq);
+	/* The running task leaves the CPU still runnable: queue it again. */
+	void (*put_prev)(struct umk_rq *rq, struct umk_task *t,
+			 unsigned long long now);
+	/* Whether waking t (same class as curr) takes the CPU from curr. */
+	bool (*wakeup_preempts)(struct umk_task *curr, struct umk_task *t);
+	/* A queued task of rq that may run on cpu, for an idle CPU. */
+	struct umk_task *(*steal_candidate)(struct umk_rq *rq, unsigned int cpu);
+	/* t joins rq / leaves it: its lag becomes absolute / relative. */
+	void (*place)(struct umk_rq *rq, struct umk_task *t);
+	void (*unplace)(struct umk_rq *rq, struct umk_task *t);
+	/* The running task t ran delta_ns more. */
+	void (*charge)(struct umk_rq *rq, struct umk_task *t,
+		       unsigned long long delta_ns);
+};
 
-/* ---- rt.c (CONFIG_SCHED_RT) ---- */
+#ifdef CONFIG_SCHED_RT
+UMK_INTERNAL_DECL const struct umk_sched_class umk_rt_sched_class;
 UMK_INTERNAL void umk_rt_init_rq(struct umk_rq *rq);
-UMK_INTERNAL void umk_rt_enqueue(struct umk_rq *rq, struct umk_task *t,
-				 bool head);
-UMK_INTERNAL void umk_rt_dequeue(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL struct umk_task *umk_rt_pick(struct umk_rq *rq);
-UMK_INTERNAL void umk_rt_put_prev(struct umk_rq *rq, struct umk_task *t,
-				  unsigned long long now);
-UMK_INTERNAL struct umk_task *umk_rt_steal_candidate(struct umk_rq *rq,
-						      unsigned int cpu);
+#endif
+UMK_INTERNAL_DECL const struct umk_sched_class umk_fair_sched_class;
+UMK_INTERNAL void umk_fair_set_nice(struct umk_task *t, int nice);
+UMK_INTERNAL_DECL const struct umk_sched_class umk_idle_sched_class;
 
-/* ---- idle_class.c: SCHED_IDLE tasks, run only when nothing else is ---- */
-UMK_INTERNAL void umk_idlec_enqueue(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL void umk_idlec_dequeue(struct umk_rq *rq, struct umk_task *t);
-UMK_INTERNAL struct umk_task *umk_idlec_pick(struct umk_rq *rq);
-UMK_INTERNAL struct umk_task *umk_idlec_steal_candidate(struct umk_rq *rq,
-							 unsigned int cpu);
+/* The class of t (by its policy); NULL for RT without CONFIG_SCHED_RT. */
+UMK_INTERNAL_DECL const struct umk_sched_class *const
+	umk_sched_classes[SCHED_CLASS_IDLE + 1];
+
+static inline const struct umk_sched_class *sched_class_of(
+	const struct umk_task *t)
+{
+	return umk_sched_classes[t->se.sched_class];
+}
 
 /* ---- core.c ---- */
 /* Move a queued or woken task onto rq (rq locked) / off it. */

@@ -60,17 +60,19 @@ static bool smp_cpu_idle(unsigned int cpu)
  */
 UMK_INTERNAL unsigned int umk_sched_select_cpu(struct umk_task *t, bool fork)
 {
-	unsigned long long online = umk_sched_online_mask();
-	unsigned long long mask = t->se.cpus_allowed & online;
-	unsigned int prev = (unsigned int)__atomic_load_n(&t->cpu,
-							   __ATOMIC_RELAXED);
 	unsigned int self = umk_smp_processor_id();
-	unsigned int cpu, best, best_nr = ~0U, nr;
+	unsigned long long online, mask;
+	unsigned int prev, cpu, best, best_nr = ~0U, nr;
 
+	/* The common case first: our own CPU is online by definition. */
+	if ((t->se.cpus_allowed & (1ULL << self)) &&
+	    sched_nr_running(sched_rq(self)) <= 1)
+		return self;
+	online = umk_sched_online_mask();
+	mask = t->se.cpus_allowed & online;
+	prev = (unsigned int)__atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
 	if (!mask)
 		mask = online; /* affinity to CPUs that went away */
-	if ((mask & (1ULL << self)) && sched_nr_running(sched_rq(self)) <= 1)
-		return self;
 	if (fork && (mask & (1ULL << self)))
 		prev = self; /* the tie-break below keeps it here */
 	if ((mask & (1ULL << prev)) && smp_cpu_idle(prev))
@@ -101,19 +103,20 @@ static void smp_double_lock(struct umk_rq *a, struct umk_rq *b)
 	}
 }
 
+/* The first queued task of src, by class order, that may run on cpu. */
 static struct umk_task *smp_steal_candidate(struct umk_rq *src,
 					    unsigned int cpu)
 {
-	struct umk_task *t = NULL;
+	const struct umk_sched_class *class;
+	struct umk_task *t;
+	unsigned int id;
 
-#ifdef CONFIG_SCHED_RT
-	t = umk_rt_steal_candidate(src, cpu);
-#endif
-	if (!t)
-		t = umk_fair_steal_candidate(src, cpu);
-	if (!t)
-		t = umk_idlec_steal_candidate(src, cpu);
-	return t;
+	for (id = 0; id < UMK_ARRAY_SIZE(umk_sched_classes); id++) {
+		class = umk_sched_classes[id];
+		if (class && (t = class->steal_candidate(src, cpu)))
+			return t;
+	}
+	return NULL;
 }
 
 /* Move one queued task from src to dst if src has one to spare. */
