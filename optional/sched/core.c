@@ -197,16 +197,16 @@ static void sched_finish_switch(void)
 {
 	struct umk_rq *rq = sched_rq(sched_cpu_reload()->id);
 	struct umk_task *prev = rq->prev;
-	bool migrate = rq->migrate_prev, offload = rq->offload;
+	bool migrate = rq->migrate_prev;
+	int offload = rq->offload;
 	bool dead = __atomic_load_n(&prev->state, __ATOMIC_RELAXED) ==
 		    UMK_TASK_DEAD;
 
 	rq->prev = NULL;
 	rq->migrate_prev = false;
-	rq->offload = false;
+	rq->offload = -1;
 	umk_raw_spin_unlock(&rq->lock);
-	if (offload)
-		umk_sched_offload(rq);
+	umk_sched_offload(offload);
 	if (migrate)
 		umk_sched_migrate_away(prev);
 	else if (dead)
@@ -254,7 +254,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 	struct umk_rq *rq;
 	unsigned long long now;
 	unsigned long flags;
-	bool offload;
+	int offload;
 
 	sched_maybe_poll(cpu, prev);
 	flags = umk_local_irq_save();
@@ -275,8 +275,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		sched_set_running(prev);
 		offload = umk_sched_overloaded(rq, now);
 		umk_raw_spin_unlock(&rq->lock);
-		if (offload)
-			umk_sched_offload(rq);
+		umk_sched_offload(offload);
 		umk_local_irq_restore(flags);
 		return;
 	}
@@ -458,6 +457,7 @@ static int sched_init(void)
 
 		umk_spin_lock_init(&rq->lock);
 		rq->cpu = cpu;
+		rq->offload = -1;
 		umk_list_init(&rq->idleq.queue);
 #ifdef CONFIG_SCHED_RT
 		umk_rt_init_rq(rq);

@@ -61,11 +61,12 @@ struct umk_rq {
 	struct umk_task *curr;            /* as umk_cpus[cpu].curr */
 	struct umk_task *prev;            /* switched away from, not finished */
 	bool migrate_prev;                /* prev may not stay on this CPU */
-	bool offload;                     /* after the switch: kick idle CPU */
+	int offload;                      /* after the switch: kick it (-1) */
 	int tick_armed;                   /* preemption timer runs (atomic) */
 	int tick_ready;                   /* 1: timer exists, -1: none */
 	/* sched_clock() when a task last began to wait here (atomic). */
 	unsigned long long overload_since;
+	unsigned long long offload_at;    /* last kick to steal from here */
 	unsigned int nr_polls;
 	struct umk_fair_rq fair;
 #ifdef CONFIG_SCHED_RT
@@ -217,10 +218,10 @@ UMK_INTERNAL void umk_sched_balance(struct umk_rq *rq);
 /* After queueing on cpu (idle: it ran its idle task): kick what needs it. */
 UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
 					       bool idle);
-/* A task waiting on rq for a while (rq locked), then wake an idle CPU. */
-UMK_INTERNAL bool umk_sched_overloaded(struct umk_rq *rq,
-				       unsigned long long now);
-UMK_INTERNAL void umk_sched_offload(struct umk_rq *rq);
+/* An idle CPU to steal a task waiting on rq for a while (rq locked), or -1. */
+UMK_INTERNAL int umk_sched_overloaded(struct umk_rq *rq, unsigned long long now);
+/* Kick that CPU (-1: none), with no run queue lock held. */
+UMK_INTERNAL void umk_sched_offload(int cpu);
 /* Put a runnable task that is on no queue on a CPU it may run on. */
 UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t);
 #else
@@ -245,14 +246,14 @@ static inline void umk_sched_kick_after_enqueue(unsigned int cpu, bool r,
 	(void)r;
 	(void)idle;
 }
-static inline bool umk_sched_overloaded(struct umk_rq *rq,
-					unsigned long long now)
+static inline int umk_sched_overloaded(struct umk_rq *rq,
+				       unsigned long long now)
 {
 	(void)rq;
 	(void)now;
-	return false;
+	return -1;
 }
-static inline void umk_sched_offload(struct umk_rq *rq) { (void)rq; }
+static inline void umk_sched_offload(int cpu) { (void)cpu; }
 static inline void umk_sched_migrate_away(struct umk_task *t) { (void)t; }
 #endif
 

@@ -246,22 +246,32 @@ UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
 }
 
 /*
- * At a switch on rq's CPU (rq locked, now: the switch's clock): whether a
- * task has waited behind the running one for SMP_STEAL_DELAY_NS. Then
- * umk_sched_offload(), after the lock is dropped, offers it to an idle
- * CPU; at most once per delay. The preemption tick balances busy CPUs.
+ * At a switch on rq's CPU (rq locked, now: the switch's clock): if a task
+ * has waited behind the running one for SMP_STEAL_DELAY_NS, an idle CPU
+ * that may run it, to be kicked (umk_sched_offload) once the lock is
+ * dropped; at most once per delay. Else -1. The preemption tick balances
+ * busy CPUs.
  */
-UMK_INTERNAL bool umk_sched_overloaded(struct umk_rq *rq,
-				       unsigned long long now)
+UMK_INTERNAL int umk_sched_overloaded(struct umk_rq *rq, unsigned long long now)
 {
-	if (rq->nr_running < 2 ||
-	    (long long)(now - rq->overload_since) < (long long)SMP_STEAL_DELAY_NS)
-		return false;
-	__atomic_store_n(&rq->overload_since, now, __ATOMIC_RELAXED);
-	return true;
+	long long delay = (long long)SMP_STEAL_DELAY_NS;
+	unsigned long long online;
+	unsigned int cpu;
+
+	if (rq->nr_running < 2 || (long long)(now - rq->overload_since) < delay ||
+	    (long long)(now - rq->offload_at) < delay)
+		return -1;
+	rq->offload_at = now;
+	online = umk_sched_online_mask();
+	for (cpu = 0; cpu < UMK_NR_CPUS; cpu++)
+		if (cpu != rq->cpu && (online & (1ULL << cpu)) &&
+		    smp_cpu_idle(cpu) && smp_steal_candidate(rq, cpu))
+			return (int)cpu;
+	return -1;
 }
 
-UMK_INTERNAL void umk_sched_offload(struct umk_rq *rq)
+UMK_INTERNAL void umk_sched_offload(int cpu)
 {
-	smp_kick_idle_cpu(rq->cpu);
+	if (cpu >= 0)
+		umk_arch_cpu_kick((unsigned int)cpu);
 }
