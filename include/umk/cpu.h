@@ -39,8 +39,8 @@ static inline unsigned int umk_smp_processor_id(void)
 
 #if defined(CONFIG_PREEMPT) && defined(CONFIG_SMP)
 /*
- * Set while umk_local_irq_save/restore are between reading umk_cpu_self
- * and writing that CPU's flag. The preemption tick leaves the task alone
+ * Set while umk_local_irq_save is between reading umk_cpu_self and
+ * writing that CPU's flag. The preemption tick leaves the task alone
  * then: otherwise it could move the task to another CPU in that window,
  * and the task would set the old CPU's flag. A store to a __thread
  * variable is one instruction, so the signal sees it either set or not.
@@ -71,12 +71,15 @@ static inline unsigned long umk_local_irq_save(void)
 	return flags;
 }
 
+/*
+ * No umk_irq_flag_busy here: until the store below, this CPU's flag is
+ * set (restore follows a save, here or on the CPU the scheduler moved the
+ * task to), so the preemption tick cannot move the task in between.
+ */
 static inline void umk_local_irq_restore(unsigned long flags)
 {
 	umk_barrier();
-	UMK__IRQ_FLAG_BUSY(1);
 	umk_this_cpu()->irqs_off = (int)flags;
-	UMK__IRQ_FLAG_BUSY(0);
 }
 
 static inline bool umk_in_irq(void) { return umk_this_cpu()->in_irq != 0; }
