@@ -1,12 +1,14 @@
 /*
  * Suite sched_smp (CONFIG_SMP): N busy tasks spread over N CPUs, a pinned
- * task never leaves its CPU, and migrations are counted.
+ * task never leaves its CPU, migrations are counted, and hand-offs (spawn
+ * then join, wake then wait) stay on the CPU that makes the task runnable.
  */
 #include <umk/config.h>
 #include <umk/errno.h>
 #include <umk/ktest.h>
 #include <umk/string.h>
 #include <umk/sched.h>
+#include <umk/sync.h>
 #include <umk/task.h>
 #include <umk/time.h>
 #ifdef CONFIG_PREEMPT
@@ -178,7 +180,75 @@ static void smp_migrations_counted(struct umk_ktest *t)
 	umk_set_cpus_allowed(umk_current(), ~0ULL);
 }
 
+/*
+ * ---- Hand-offs stay on one CPU ----
+ * A cross-CPU wake-up wakes another host thread (~10 us here), a local
+ * one is a queue insert: a task spawned and joined, or woken by a task
+ * that then waits, runs on the CPU of the task that made it runnable.
+ * Counted over many rounds, not required every time: an idle CPU may
+ * still steal a task whose waker's host thread was descheduled for long.
+ */
+#define SMP_HANDOFFS 200
+
+static int smp_cpu_of_fn(void *arg)
+{
+	*(int *)arg = umk_task_cpu(umk_current());
+	return 0;
+}
+
+static void smp_spawn_runs_on_creator_cpu(struct umk_ktest *t)
+{
+	int i, ran_on, local = 0;
+	struct umk_task *c;
+
+	smp_cpus(t);
+	for (i = 0; i < SMP_HANDOFFS; i++) {
+		ran_on = -1;
+		c = umk_task_create(smp_cpu_of_fn, &ran_on, "smp-spawn");
+		UMK_ASSERT_NOT_NULL(t, c);
+		UMK_ASSERT_EQ(t, umk_task_join(c, NULL), 0);
+		local += ran_on == umk_task_cpu(umk_current());
+	}
+	UMK_EXPECT_GE(t, local, SMP_HANDOFFS * 9 / 10);
+}
+
+static struct umk_completion smp_ping, smp_pong;
+static volatile int smp_waker_cpu;
+
+static int smp_pong_fn(void *arg)
+{
+	int *local = arg, i;
+
+	for (i = 0; i < SMP_HANDOFFS; i++) {
+		umk_wait_for_completion(&smp_ping);
+		*local += umk_task_cpu(umk_current()) == smp_waker_cpu;
+		umk_complete(&smp_pong);
+	}
+	return 0;
+}
+
+static void smp_wakeup_runs_on_waker_cpu(struct umk_ktest *t)
+{
+	int i, local = 0;
+	struct umk_task *c;
+
+	smp_cpus(t);
+	umk_completion_init(&smp_ping);
+	umk_completion_init(&smp_pong);
+	c = umk_task_create(smp_pong_fn, &local, "smp-pong");
+	UMK_ASSERT_NOT_NULL(t, c);
+	for (i = 0; i < SMP_HANDOFFS; i++) {
+		smp_waker_cpu = umk_task_cpu(umk_current());
+		umk_complete(&smp_ping);
+		umk_wait_for_completion(&smp_pong);
+	}
+	UMK_ASSERT_EQ(t, umk_task_join(c, NULL), 0);
+	UMK_EXPECT_GE(t, local, SMP_HANDOFFS * 9 / 10);
+}
+
 static const struct umk_ktest_case sched_smp_cases[] = {
+	UMK_KTEST_CASE(smp_spawn_runs_on_creator_cpu),
+	UMK_KTEST_CASE(smp_wakeup_runs_on_waker_cpu),
 	UMK_KTEST_CASE(smp_busy_tasks_spread),
 	UMK_KTEST_CASE(smp_pinned_never_migrates),
 	UMK_KTEST_CASE(smp_migrations_counted),
