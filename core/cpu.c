@@ -17,6 +17,21 @@ __thread struct umk_cpu *umk_cpu_self;
 #ifdef CONFIG_PREEMPT
 __thread int umk_irq_flag_busy; /* see umk_local_irq_save in <umk/cpu.h> */
 #endif
+#if UMK_TSAN /* see umk_this_cpu in <umk/cpu.h> */
+UMK_NOINLINE struct umk_cpu *umk__this_cpu_tls(void)
+{
+	umk_barrier(); /* not "pure": never merged across a task switch */
+	return umk_cpu_self;
+}
+#ifdef CONFIG_PREEMPT
+UMK_NOINLINE void umk__irq_flag_busy_set(int v)
+{
+	umk_barrier();
+	umk_irq_flag_busy = v;
+	umk_barrier();
+}
+#endif
+#endif
 #endif
 static unsigned int cpu_nr_online;
 

@@ -39,7 +39,7 @@ static void task_list_add(struct umk_task *t)
 	unsigned long flags = umk_spin_lock_irqsave(&task_list_lock);
 
 	umk_list_add_tail(&t->all_node, &umk_task_list);
-	task_count++;
+	UMK_WRITE_ONCE(task_count, task_count + 1); /* read unlocked */
 	umk_spin_unlock_irqrestore(&task_list_lock, flags);
 }
 
@@ -48,7 +48,7 @@ static void task_list_del(struct umk_task *t)
 	unsigned long flags = umk_spin_lock_irqsave(&task_list_lock);
 
 	umk_list_del(&t->all_node);
-	task_count--;
+	UMK_WRITE_ONCE(task_count, task_count - 1);
 	umk_spin_unlock_irqrestore(&task_list_lock, flags);
 }
 
@@ -64,9 +64,20 @@ static void task_init_common(struct umk_task *t, const char *name)
 	umk_sched_task_init(t);
 }
 
+/* Set flag f of t, exit_wq.lock held (a joiner reads them without it). */
+static void task_flag_set(struct umk_task *t, unsigned int f)
+{
+	UMK_WRITE_ONCE(t->flags, t->flags | f);
+}
+
+static void task_flag_clear(struct umk_task *t, unsigned int f)
+{
+	UMK_WRITE_ONCE(t->flags, t->flags & ~f);
+}
+
 static void task_free(struct umk_task *t)
 {
-	if (t->flags & UMK_TASK_KTHREAD)
+	if (t->kthread)
 		umk_panic("task: freeing kernel task \"%s\"", t->name);
 	task_list_del(t);
 	umk_arch_stack_free(t->stack);
@@ -104,7 +115,7 @@ UMK_INTERNAL struct umk_task *umk_idle_task_create(unsigned int cpu)
 	umk_memset(t, 0, sizeof(*t));
 	umk_snprintf(name, sizeof(name), "idle/%u", cpu);
 	t->state = UMK_TASK_RUNNING;
-	t->flags = UMK_TASK_KTHREAD;
+	t->kthread = true;
 	task_init_common(t, name);
 	t->cpu = (int)cpu;
 	task_list_add(t);
@@ -126,7 +137,7 @@ void umk_task_exit(int code)
 	struct umk_task *t = umk_current_task();
 	unsigned long flags;
 
-	if (t->flags & UMK_TASK_KTHREAD)
+	if (t->kthread)
 		umk_panic("task: kernel task \"%s\" tried to exit", t->name);
 	if (umk_in_irq())
 		umk_panic("task: umk_task_exit from IRQ context");
@@ -146,7 +157,7 @@ UMK_INTERNAL void umk_task_dead(struct umk_task *prev)
 	bool detached;
 
 	flags = umk_spin_lock_irqsave(&prev->exit_wq.lock);
-	prev->flags |= UMK_TASK_GONE;
+	task_flag_set(prev, UMK_TASK_GONE);
 	detached = prev->flags & UMK_TASK_DETACHED;
 	if (!detached)
 		umk_wake_up_all_locked(&prev->exit_wq);
@@ -166,7 +177,7 @@ int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns)
 	int ret;
 
 	umk_might_sleep();
-	if (!t || (t->flags & UMK_TASK_KTHREAD))
+	if (!t || t->kthread)
 		return -UMK_EINVAL;
 	if (t == umk_current_task())
 		return -UMK_EDEADLK;
@@ -175,7 +186,7 @@ int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns)
 		umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 		return -UMK_EINVAL;
 	}
-	t->flags |= UMK_TASK_JOINED;
+	task_flag_set(t, UMK_TASK_JOINED);
 	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 
 	ret = umk_wait_event_timeout(t->exit_wq, task_gone(t), timeout_ns);
@@ -183,7 +194,7 @@ int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns)
 	/* Also waits for umk_task_dead() to let go of the lock. */
 	flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
 	if (ret)
-		t->flags &= ~UMK_TASK_JOINED; /* still joinable later */
+		task_flag_clear(t, UMK_TASK_JOINED); /* still joinable later */
 	else if (code)
 		*code = t->exit_code;
 	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
@@ -202,14 +213,14 @@ void umk_task_detach(struct umk_task *t)
 	unsigned long flags;
 	bool gone;
 
-	if (t->flags & UMK_TASK_KTHREAD)
+	if (t->kthread)
 		return; /* never reaped anyway */
 	flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
 	if (t->flags & UMK_TASK_JOINED)
 		umk_panic("task: detaching \"%s\" while it is being joined",
 			  t->name);
 	gone = t->flags & UMK_TASK_GONE;
-	t->flags |= UMK_TASK_DETACHED;
+	task_flag_set(t, UMK_TASK_DETACHED);
 	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 	if (gone)
 		task_free(t);

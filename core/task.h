@@ -15,9 +15,11 @@ struct umk_mm;
 
 #define UMK_TASK_DETACHED 0x1 /* reap on exit */
 #define UMK_TASK_JOINED 0x2   /* someone is in umk_task_join */
-#define UMK_TASK_KTHREAD 0x4  /* idle or other kernel-internal task */
 #define UMK_TASK_GONE 0x8     /* dead and switched away from: may be freed */
-/* flags above and exit_code are protected by exit_wq.lock */
+/*
+ * flags above and exit_code are protected by exit_wq.lock; flags is
+ * written with UMK_WRITE_ONCE, as a joiner tests GONE without the lock.
+ */
 
 struct umk_task {
 	struct umk_arch_context ctx; /* saved registers (first: asm offset 0) */
@@ -25,7 +27,8 @@ struct umk_task {
 	int id;
 	int cpu;                     /* CPU it runs or last ran on */
 	int preempt_count;
-	unsigned int flags;
+	unsigned int flags;          /* UMK_TASK_*, see above */
+	bool kthread;                /* idle or other kernel-internal task */
 	char name[UMK_TASK_NAME_LEN];
 
 	umk_task_fn fn;

@@ -99,8 +99,8 @@ void umk_finish_wait(struct umk_wait_queue_head *wq, struct umk_wait_entry *w)
 	unsigned long flags;
 
 	UMK_WRITE_ONCE(umk_current_task()->state, UMK_TASK_RUNNING);
-	if (!w->node.next)
-		return;
+	if (!UMK_READ_ONCE(w->node.next))
+		return; /* never queued */
 	flags = umk_spin_lock_irqsave(&wq->lock);
 	if (wait_entry_queued(w))
 		umk_list_del(&w->node);

@@ -104,7 +104,7 @@ UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
 
 	(void)from;
 	__tsan_switch_to_fiber(
-		next->stack ? *umk_um_stack_fiber(next->stack, next->stack_size)
+		next->stack ? umk_um_stack_fiber(next->stack)
 			    : fiber_host_fibers[next->cpu],
 		0);
 	return NULL;

@@ -20,16 +20,7 @@
 #ifndef UMK_UM_ASAN
 #define UMK_UM_ASAN 0
 #endif
-#if defined(__SANITIZE_THREAD__)
-#define UMK_UM_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UMK_UM_TSAN 1
-#endif
-#endif
-#ifndef UMK_UM_TSAN
-#define UMK_UM_TSAN 0
-#endif
+#define UMK_UM_TSAN UMK_TSAN
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #define UMK_UM_VALGRIND 1
@@ -102,15 +93,13 @@ UMK_INTERNAL int umk_um_backtrace_fp(unsigned long fp, unsigned long lo,
 UMK_INTERNAL void umk_arch_task_first(void (*entry)(void)) UMK_NORETURN;
 
 /*
- * ThreadSanitizer builds give every task stack a TSan fiber, kept in the
- * last bytes of the stack (stack.c hands out a stack that much smaller):
- * TSan then orders memory accesses per task, not per host thread.
+ * ThreadSanitizer builds give every task stack a TSan fiber, created when
+ * the stack is handed out and kept in its chunk's header (stack.c): TSan
+ * then orders memory accesses per task, not per host thread.
  */
-#define UMK_UM_STACK_META (UMK_UM_TSAN ? 64UL : 0UL)
-static inline void **umk_um_stack_fiber(void *stack, unsigned long size)
-{
-	return (void **)((char *)stack + size);
-}
+#if UMK_UM_TSAN
+UMK_INTERNAL void *umk_um_stack_fiber(void *stack);
+#endif
 
 /*
  * Sanitizer announcements around a switch (no-ops in ordinary builds):

@@ -76,7 +76,7 @@ struct iouring_cpu {
 	umk_spinlock_t lock;
 	bool ready;
 	unsigned int cpu;
-	unsigned int pending; /* SQEs filled but not submitted */
+	unsigned int pending; /* SQEs not submitted yet (lock; read without) */
 	int efd;
 	struct io_uring ring;
 	struct umk_hostirq hirq;
@@ -294,7 +294,7 @@ static void iouring_submit_locked(struct iouring_cpu *rc)
 	if (res < 0 && res != -EAGAIN && res != -EBUSY && res != -EINTR)
 		umk_panic("io_uring: submit on CPU %u failed: %s", rc->cpu,
 			  umk_strerror(-res));
-	rc->pending = io_uring_sq_ready(&rc->ring);
+	UMK_WRITE_ONCE(rc->pending, io_uring_sq_ready(&rc->ring));
 }
 
 /* A free SQE of rc, submitting the queue first if it is full. Lock held. */
@@ -309,7 +309,7 @@ static struct io_uring_sqe *iouring_sqe(struct iouring_cpu *rc)
 			umk_panic("io_uring: no SQE on CPU %u after submit",
 				  rc->cpu);
 	}
-	rc->pending++;
+	UMK_WRITE_ONCE(rc->pending, rc->pending + 1);
 	return sqe;
 }
 

@@ -53,17 +53,6 @@
 /* Stack the trampoline may need below the interrupted SP. */
 #define PREEMPT_STACK_ROOM (16 * 1024)
 
-#if defined(__SANITIZE_THREAD__)
-#define PREEMPT_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define PREEMPT_TSAN 1
-#endif
-#endif
-#ifndef PREEMPT_TSAN
-#define PREEMPT_TSAN 0
-#endif
-
 struct preempt_cpu {
 	timer_t timer;
 	pid_t tid;
@@ -222,7 +211,7 @@ UMK_INTERNAL bool umk_arch_preempt_cpu_init(unsigned int cpu)
 	struct sigevent sev;
 	int inst;
 
-	if (PREEMPT_TSAN || cpu >= UMK_NR_CPUS)
+	if (UMK_TSAN || cpu >= UMK_NR_CPUS)
 		return false;
 	inst = __atomic_load_n(&preempt_installed, __ATOMIC_ACQUIRE);
 	if (!inst) {

@@ -45,6 +45,9 @@ struct stack_chunk {
 	unsigned int nr_slots;
 	unsigned int next_fresh; /* slots from here on were never used */
 	unsigned int vg_id[STACK_CHUNK_MAX_SLOTS]; /* valgrind stack ids */
+#if UMK_UM_TSAN
+	void *tsan_fiber[STACK_CHUNK_MAX_SLOTS]; /* see umk_um_stack_fiber */
+#endif
 };
 
 struct stack_free {
@@ -138,6 +141,15 @@ UMK_INTERNAL int umk_um_stack_find(unsigned long addr, unsigned long *lo,
 	return addr < *lo ? 1 : 2;
 }
 
+#if UMK_UM_TSAN
+UMK_INTERNAL void *umk_um_stack_fiber(void *stack)
+{
+	struct stack_chunk *c = stack_chunk_of((unsigned long)stack);
+
+	return c->tsan_fiber[((unsigned long)stack - c->base) / stack_slot];
+}
+#endif
+
 static void stack_announce(void *s, int alloc)
 {
 #if UMK_UM_VALGRIND
@@ -162,13 +174,15 @@ static void stack_announce(void *s, int alloc)
 #endif
 #if UMK_UM_TSAN
 	{
-		void **fiber =
-			umk_um_stack_fiber(s, stack_usable - UMK_UM_STACK_META);
+		struct stack_chunk *c = stack_chunk_of((unsigned long)s);
+		unsigned long i = ((unsigned long)s - c->base) / stack_slot;
 
-		if (alloc)
-			*fiber = __tsan_create_fiber(0);
-		else
-			__tsan_destroy_fiber(*fiber);
+		if (alloc) {
+			c->tsan_fiber[i] = __tsan_create_fiber(0);
+		} else {
+			__tsan_destroy_fiber(c->tsan_fiber[i]);
+			c->tsan_fiber[i] = NULL;
+		}
 	}
 #endif
 	(void)s;
@@ -194,7 +208,7 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 	if (!s)
 		return NULL;
 	stack_announce(s, 1);
-	*size = stack_usable - UMK_UM_STACK_META;
+	*size = stack_usable;
 	return s;
 }
 

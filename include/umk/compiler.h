@@ -38,8 +38,29 @@
 #define UMK_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 #define umk_barrier() __asm__ __volatile__("" ::: "memory")
-#define UMK_READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
-#define UMK_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+/*
+ * A load or store that may race with another CPU's on purpose (a flag
+ * polled without the lock, a statistic): one untorn access the compiler
+ * may not merge, split or invent. Relaxed atomics, which compile to plain
+ * moves, rather than volatile: ThreadSanitizer then knows the race is
+ * intended, while a plain access racing with it is still reported. They
+ * order nothing: data published through them needs __ATOMIC_RELEASE and
+ * __ATOMIC_ACQUIRE.
+ */
+#define UMK_READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define UMK_WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* ThreadSanitizer builds (gcc and clang spell it differently). */
+#if defined(__SANITIZE_THREAD__)
+#define UMK_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UMK_TSAN 1
+#endif
+#endif
+#ifndef UMK_TSAN
+#define UMK_TSAN 0
+#endif
 
 #define UMK_STATIC_ASSERT(c, msg) _Static_assert(c, msg)
 

@@ -27,7 +27,20 @@ extern struct umk_cpu umk_cpus[UMK_NR_CPUS];
 #ifdef CONFIG_SMP
 /* The arch layer keeps the calling host thread's CPU in TLS. */
 extern __thread struct umk_cpu *umk_cpu_self;
+#if UMK_TSAN
+/*
+ * A task may sleep on one host thread and wake on another, but compilers
+ * take the thread pointer as fixed within a function. The access itself
+ * is fresh (%fs-relative), yet ThreadSanitizer is handed an address
+ * computed once and kept across the switch: it would check the old
+ * thread's TLS and report races that do not happen. Out of line, every
+ * call computes the address anew.
+ */
+struct umk_cpu *umk__this_cpu_tls(void);
+static inline struct umk_cpu *umk_this_cpu(void) { return umk__this_cpu_tls(); }
+#else
 static inline struct umk_cpu *umk_this_cpu(void) { return umk_cpu_self; }
+#endif
 #else
 static inline struct umk_cpu *umk_this_cpu(void) { return &umk_cpus[0]; }
 #endif
@@ -46,12 +59,17 @@ static inline unsigned int umk_smp_processor_id(void)
  * variable is one instruction, so the signal sees it either set or not.
  */
 extern __thread int umk_irq_flag_busy;
+#if UMK_TSAN
+void umk__irq_flag_busy_set(int v); /* out of line: see umk_this_cpu */
+#define UMK__IRQ_FLAG_BUSY(v) umk__irq_flag_busy_set(v)
+#else
 #define UMK__IRQ_FLAG_BUSY(v)                               \
 	do {                                                \
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);    \
 		umk_irq_flag_busy = (v);                    \
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);    \
 	} while (0)
+#endif
 #else
 #define UMK__IRQ_FLAG_BUSY(v) do { } while (0)
 #endif

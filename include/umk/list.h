@@ -1,4 +1,9 @@
-/* Circular doubly linked lists, as the Linux kernel's list.h. */
+/*
+ * Circular doubly linked lists, as the Linux kernel's list.h. As there,
+ * the ->next links are stored with UMK_WRITE_ONCE and umk_list_empty()
+ * reads with UMK_READ_ONCE, so an entry or head may be tested without
+ * the lock that guards its list (umk_waitqueue_active, umk_finish_wait).
+ */
 #ifndef UMK_LIST_H
 #define UMK_LIST_H
 
@@ -13,7 +18,7 @@ struct umk_list_head {
 
 static inline void umk_list_init(struct umk_list_head *h)
 {
-	h->next = h;
+	UMK_WRITE_ONCE(h->next, h);
 	h->prev = h;
 }
 
@@ -22,9 +27,9 @@ static inline void umk__list_add(struct umk_list_head *n,
 				 struct umk_list_head *next)
 {
 	next->prev = n;
-	n->next = next;
+	UMK_WRITE_ONCE(n->next, next);
 	n->prev = prev;
-	prev->next = n;
+	UMK_WRITE_ONCE(prev->next, n);
 }
 
 static inline void umk_list_add(struct umk_list_head *n, struct umk_list_head *h)
@@ -41,14 +46,14 @@ static inline void umk_list_add_tail(struct umk_list_head *n,
 static inline void umk_list_del(struct umk_list_head *e)
 {
 	e->next->prev = e->prev;
-	e->prev->next = e->next;
-	e->next = e;
+	UMK_WRITE_ONCE(e->prev->next, e->next);
+	UMK_WRITE_ONCE(e->next, e);
 	e->prev = e;
 }
 
 static inline bool umk_list_empty(const struct umk_list_head *h)
 {
-	return h->next == h;
+	return UMK_READ_ONCE(h->next) == h;
 }
 
 static inline void umk_list_move_tail(struct umk_list_head *e,

@@ -34,7 +34,7 @@ static UMK_NOINLINE struct umk_cpu *sched_cpu_reload(void)
 
 static bool sched_is_idle_task(const struct umk_task *t)
 {
-	return t == umk_cpus[t->cpu].idle;
+	return t == umk_cpus[UMK_READ_ONCE(t->cpu)].idle;
 }
 
 /* rq's CPU runs its idle task (rq locked): a remote wake-up must kick it. */
@@ -287,7 +287,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		sched_account_switch_in(rq, next, now);
 	rq->prev = prev;
 	rq->curr = next;
-	cpu->curr = next;
+	UMK_WRITE_ONCE(cpu->curr, next); /* read by other CPUs' backtraces */
 	umk_sched_tick_update(rq);
 	umk_arch_stack_switch_hint(next);
 	umk_arch_switch(&prev->ctx, &next->ctx);

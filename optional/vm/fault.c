@@ -298,7 +298,7 @@ static int fault_bad(struct umk_cpu *cpu, struct umk_task *t,
 {
 	struct vm_catch *c;
 
-	if (cpu->in_irq || (t->flags & UMK_TASK_KTHREAD) || t == cpu->idle) {
+	if (cpu->in_irq || t->kthread || t == cpu->idle) {
 		umk_pr_err("vm: bad %s at %p (%s) in %s: no task to deliver it to\n",
 			   write > 0 ? "write" : "access", (void *)addr,
 			   fault_error_name(err),
