@@ -398,7 +398,7 @@ UMK_INTERNAL void umk_timer_run(void)
 				&w->expired, struct umk_timer, node);
 
 			wheel_unlink(w, t);
-			w->running = t;
+			UMK_WRITE_ONCE(w->running, t); /* polled by cancel */
 			umk_spin_unlock_irqrestore(&w->lock, flags);
 			t->fn(t);
 			flags = umk_spin_lock_irqsave(&w->lock);

@@ -43,6 +43,25 @@
 #include "arch/um/arch.h"
 #include "arch/um/vm_host.h"
 
+#if UMK_TSAN
+/*
+ * ThreadSanitizer's mmap interceptor counts a small new mapping as a
+ * write by the mapping thread, so a task touching a page that another CPU
+ * just faulted in would race with that "write" (and the page's earlier
+ * users with the unmapping): TSan cannot see that the page tables order
+ * them. With the thread's accesses ignored, the interceptor clears the
+ * range's history instead: a page mapped anew starts clean, and races
+ * between its users while it is mapped are still reported.
+ */
+void AnnotateIgnoreWritesBegin(const char *file, int line);
+void AnnotateIgnoreWritesEnd(const char *file, int line);
+#define VM_HOST_REMAP_BEGIN() AnnotateIgnoreWritesBegin(__FILE__, __LINE__)
+#define VM_HOST_REMAP_END() AnnotateIgnoreWritesEnd(__FILE__, __LINE__)
+#else
+#define VM_HOST_REMAP_BEGIN() do { } while (0)
+#define VM_HOST_REMAP_END() do { } while (0)
+#endif
+
 static unsigned long vm_host_lo, vm_host_hi; /* the arena */
 static struct sigaction vm_host_prev;         /* the handler we chain to */
 
@@ -73,11 +92,15 @@ static void vm_host_map_failed(int err)
 UMK_INTERNAL int umk_arch_vm_map(unsigned long va, unsigned long phys,
 				 unsigned long len, int prot, bool populate)
 {
-	void *p = mmap((void *)va, len, vm_host_prot(prot),
-		       MAP_SHARED | MAP_FIXED | (populate ? MAP_POPULATE : 0),
-		       umk_arch_phys_fd(), (off_t)phys);
+	void *p;
+	int err;
 
-	int err = errno;
+	VM_HOST_REMAP_BEGIN();
+	p = mmap((void *)va, len, vm_host_prot(prot),
+		 MAP_SHARED | MAP_FIXED | (populate ? MAP_POPULATE : 0),
+		 umk_arch_phys_fd(), (off_t)phys);
+	err = errno;
+	VM_HOST_REMAP_END();
 
 	if (p != MAP_FAILED)
 		return 0;
@@ -93,11 +116,15 @@ UMK_INTERNAL int umk_arch_vm_protect(unsigned long va, unsigned long len,
 
 UMK_INTERNAL int umk_arch_vm_unmap(unsigned long va, unsigned long len)
 {
-	void *p = mmap((void *)va, len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
-		       -1, 0);
+	void *p;
+	int err;
 
-	return p == MAP_FAILED ? -errno : 0;
+	VM_HOST_REMAP_BEGIN();
+	p = mmap((void *)va, len, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	err = errno;
+	VM_HOST_REMAP_END();
+	return p == MAP_FAILED ? -err : 0;
 }
 
 /* 1 for a write, 0 for a read, -1 if the host does not tell. */

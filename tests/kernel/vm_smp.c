@@ -77,8 +77,8 @@ static void vmsmp_same_pages_at_once(struct umk_ktest *t)
 
 struct vmsmp_writer {
 	volatile unsigned long *p;
-	volatile int stop;
-	unsigned long rounds;
+	int stop;             /* UMK_READ_ONCE/UMK_WRITE_ONCE: polled */
+	unsigned long rounds; /* likewise */
 };
 
 /* Writes round r into page 0, 1, ... in order, round after round. */
@@ -87,10 +87,10 @@ static int vmsmp_write_rounds(void *arg)
 	struct vmsmp_writer *w = arg;
 	unsigned long r, i;
 
-	for (r = 1; !w->stop; r++) {
+	for (r = 1; !UMK_READ_ONCE(w->stop); r++) {
 		for (i = 0; i < VMSMP_PAGES; i++)
 			w->p[i * VMSMP_WORDS] = r;
-		w->rounds = r;
+		UMK_WRITE_ONCE(w->rounds, r);
 		umk_yield();
 	}
 	return 0;
@@ -129,7 +129,7 @@ static void vmsmp_fork_while_writing(struct umk_ktest *t)
 		}
 		umk_mm_destroy(child);
 	}
-	w.stop = 1;
+	UMK_WRITE_ONCE(w.stop, 1);
 	UMK_EXPECT_EQ(t, umk_task_join(task, NULL), 0);
 	for (i = 1; i < VMSMP_PAGES; i++)
 		UMK_EXPECT_EQ(t, w.p[i * VMSMP_WORDS], w.rounds);
