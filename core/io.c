@@ -482,11 +482,34 @@ static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 
 /* ---- Reading and writing ---- */
 
+static unsigned int io_op_dir(int op)
+{
+	return op == UMK_IO_OP_READ || op == UMK_IO_OP_READV ? IO_RD : IO_WR;
+}
+
+/* One read or write (op UMK_IO_OP_READ or WRITE) of n bytes at buf. */
+static long io_buf(int op, int fd, const void *buf, size_t n,
+		   long long timeout_ns)
+{
+	struct umk_io_req r = { .op = op, .fd = fd, .buf = (void *)buf,
+				.len = n };
+	return io_do(&r, io_op_dir(op), timeout_ns);
+}
+
+/* The same through iovcnt buffers (op UMK_IO_OP_READV or WRITEV). */
+static long io_vec(int op, int fd, const struct umk_iovec *iov, int iovcnt,
+		   long long timeout_ns)
+{
+	struct umk_io_req r = { .op = op, .fd = fd, .iov = iov,
+				.len = (size_t)iovcnt };
+	if (iovcnt < 0)
+		return -UMK_EINVAL;
+	return io_do(&r, io_op_dir(op), timeout_ns);
+}
+
 long umk_read_timeout(int fd, void *buf, size_t n, long long timeout_ns)
 {
-	struct umk_io_req r = { .op = UMK_IO_OP_READ, .fd = fd, .buf = buf,
-				.len = n };
-	return io_do(&r, IO_RD, timeout_ns);
+	return io_buf(UMK_IO_OP_READ, fd, buf, n, timeout_ns);
 }
 
 long umk_read(int fd, void *buf, size_t n)
@@ -497,11 +520,7 @@ long umk_read(int fd, void *buf, size_t n)
 long umk_readv_timeout(int fd, const struct umk_iovec *iov, int iovcnt,
 		       long long timeout_ns)
 {
-	struct umk_io_req r = { .op = UMK_IO_OP_READV, .fd = fd, .iov = iov,
-				.len = (size_t)iovcnt };
-	if (iovcnt < 0)
-		return -UMK_EINVAL;
-	return io_do(&r, IO_RD, timeout_ns);
+	return io_vec(UMK_IO_OP_READV, fd, iov, iovcnt, timeout_ns);
 }
 
 long umk_readv(int fd, const struct umk_iovec *iov, int iovcnt)
@@ -511,9 +530,7 @@ long umk_readv(int fd, const struct umk_iovec *iov, int iovcnt)
 
 long umk_write_timeout(int fd, const void *buf, size_t n, long long timeout_ns)
 {
-	struct umk_io_req r = { .op = UMK_IO_OP_WRITE, .fd = fd,
-				.buf = (void *)buf, .len = n };
-	return io_do(&r, IO_WR, timeout_ns);
+	return io_buf(UMK_IO_OP_WRITE, fd, buf, n, timeout_ns);
 }
 
 long umk_write(int fd, const void *buf, size_t n)
@@ -524,11 +541,7 @@ long umk_write(int fd, const void *buf, size_t n)
 long umk_writev_timeout(int fd, const struct umk_iovec *iov, int iovcnt,
 			long long timeout_ns)
 {
-	struct umk_io_req r = { .op = UMK_IO_OP_WRITEV, .fd = fd, .iov = iov,
-				.len = (size_t)iovcnt };
-	if (iovcnt < 0)
-		return -UMK_EINVAL;
-	return io_do(&r, IO_WR, timeout_ns);
+	return io_vec(UMK_IO_OP_WRITEV, fd, iov, iovcnt, timeout_ns);
 }
 
 long umk_writev(int fd, const struct umk_iovec *iov, int iovcnt)
@@ -828,30 +841,9 @@ int umk_poll(struct umk_pollfd *fds, unsigned int n, long long timeout_ns)
 
 /* ---- Pipes and sockets ---- */
 
-int umk_pipe(int fds[2])
+/* Adopt both fds the host just made (err: its result), or close them. */
+static int io_adopt_pair(int err, int fds[2], unsigned int flags)
 {
-	int err = umk_host_io_pipe(fds);
-
-	if (err)
-		return err;
-	err = io_adopt_new(fds[0], UMK_IO_FD_STREAM);
-	if (err < 0) {
-		umk_host_io_close(fds[1]);
-		return err;
-	}
-	err = io_adopt_new(fds[1], UMK_IO_FD_STREAM);
-	if (err < 0) {
-		umk_close(fds[0]);
-		return err;
-	}
-	return 0;
-}
-
-int umk_socketpair(int type, int fds[2])
-{
-	unsigned int flags = type == UMK_SOCK_STREAM ? UMK_IO_FD_STREAM : 0;
-	int err = umk_host_io_socketpair(type, fds);
-
 	if (err)
 		return err;
 	err = io_adopt_new(fds[0], flags);
@@ -865,6 +857,18 @@ int umk_socketpair(int type, int fds[2])
 		return err;
 	}
 	return 0;
+}
+
+int umk_pipe(int fds[2])
+{
+	return io_adopt_pair(umk_host_io_pipe(fds), fds, UMK_IO_FD_STREAM);
+}
+
+int umk_socketpair(int type, int fds[2])
+{
+	unsigned int flags = type == UMK_SOCK_STREAM ? UMK_IO_FD_STREAM : 0;
+
+	return io_adopt_pair(umk_host_io_socketpair(type, fds), fds, flags);
 }
 
 int umk_socket(int domain, int type, int protocol)

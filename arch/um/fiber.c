@@ -20,11 +20,9 @@
  *
  * In ordinary builds all of this compiles to nothing.
  */
-#include <pthread.h>
 
 #include <umk/config.h>
 #include <umk/cpu.h>
-#include <umk/errno.h>
 #include "arch/um/host.h"
 #include "core/task.h"
 
@@ -36,24 +34,10 @@
 #endif
 
 #if UMK_UM_ASAN
-/* The host thread stack each CPU's idle task runs on (it has no t->stack). */
-static struct fiber_host_stack {
-	const void *bottom;
-	size_t size;
-} fiber_host_stacks[UMK_NR_CPUS];
-
+/* The idle task's stack bounds come from backtrace.c, which records them. */
 UMK_INTERNAL int umk_um_fiber_cpu_init(unsigned int cpu)
 {
-	pthread_attr_t attr;
-	void *addr;
-	size_t size;
-
-	if (pthread_getattr_np(pthread_self(), &attr))
-		return -UMK_EINVAL;
-	pthread_attr_getstack(&attr, &addr, &size);
-	pthread_attr_destroy(&attr);
-	fiber_host_stacks[cpu].bottom = addr;
-	fiber_host_stacks[cpu].size = size;
+	(void)cpu;
 	return 0;
 }
 
@@ -66,17 +50,13 @@ UMK_INTERNAL void *umk_um_fiber_leave(struct umk_arch_context *from,
 				      struct umk_arch_context *to)
 {
 	struct umk_task *prev = fiber_task(from), *next = fiber_task(to);
-	const void *bottom = next->stack;
-	size_t size = next->stack_size;
-	void *fake = NULL;
+	unsigned long lo, hi;
+	void *fake = NULL, **keep;
 
-	if (!bottom) {
-		bottom = fiber_host_stacks[next->cpu].bottom;
-		size = fiber_host_stacks[next->cpu].size;
-	}
+	umk_um_task_stack_bounds(next, &lo, &hi);
 	/* A dead task never comes back: let ASan drop its fake stack. */
-	__sanitizer_start_switch_fiber(
-		prev->state == UMK_TASK_DEAD ? NULL : &fake, bottom, size);
+	keep = prev->state == UMK_TASK_DEAD ? NULL : &fake;
+	__sanitizer_start_switch_fiber(keep, (void *)lo, hi - lo);
 	return fake;
 }
 
