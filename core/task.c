@@ -79,6 +79,7 @@ static void task_free(struct umk_task *t)
 {
 	if (t->kthread)
 		umk_panic("task: freeing kernel task \"%s\"", t->name);
+	umk_sched_task_free(t);
 	task_list_del(t);
 	umk_arch_stack_free(t->stack);
 	umk_kfree(t);

@@ -56,8 +56,9 @@ UMK_INTERNAL int umk_hostirq_add_cpu(struct umk_hostirq *h, unsigned int cpu,
 
 	if (cpu >= UMK_NR_CPUS)
 		return -UMK_EINVAL;
-	h->fn = fn;
-	h->data = data;
+	/* See irq_dispatch: an event of its last registration may be late. */
+	UMK_WRITE_ONCE(h->fn, fn);
+	UMK_WRITE_ONCE(h->data, data);
 	h->fd = fd;
 	h->cpu = cpu;
 	ev.events = events | EPOLLET;
@@ -97,10 +98,17 @@ static void irq_dispatch(const struct epoll_event *ev, int n)
 	c->irqs_off = 1;
 	c->in_irq = 1;
 	umk_barrier();
+	/*
+	 * An event may arrive after its fd was deleted from the epoll (it
+	 * was already on its way) while the owner adds the reused fd again:
+	 * the owners re-add the same handler and data, and a spurious event
+	 * costs a retry, but the fields are read while they are written.
+	 */
 	for (i = 0; i < n; i++) {
 		struct umk_hostirq *h = ev[i].data.ptr;
+		umk_hostirq_fn fn = UMK_READ_ONCE(h->fn);
 
-		h->fn(h->data, ev[i].events);
+		fn(UMK_READ_ONCE(h->data), ev[i].events);
 	}
 	umk_barrier();
 	c->in_irq = was_in;

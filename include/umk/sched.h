@@ -66,6 +66,9 @@ int umk_sched_cpu_stats(int cpu, struct umk_sched_stats *s);
  *   exit:            t->state = UMK_TASK_DEAD, then umk_schedule(), which
  *                    never returns; the next task calls umk_task_dead(t)
  *                    once it runs on its own stack.
+ *   free:            umk_sched_task_free(t) before t's memory goes: the
+ *                    CPU that queued t may still hold t's locks while t
+ *                    already ran, exited and was joined on another.
  *   idle loop:       while (!umk_sched_has_runnable()) { expire timers;
  *                    umk_arch_idle(deadline); } umk_schedule();
  */
@@ -73,5 +76,10 @@ UMK_INTERNAL void umk_sched_task_init(struct umk_task *t);
 UMK_INTERNAL void umk_sched_wake_new(struct umk_task *t);
 UMK_INTERNAL void umk_schedule_tail(void);
 UMK_INTERNAL bool umk_sched_has_runnable(void);
+#ifdef CONFIG_SCHED
+UMK_INTERNAL void umk_sched_task_free(struct umk_task *t);
+#else /* one CPU, nobody else holds t */
+static inline void umk_sched_task_free(struct umk_task *t) { (void)t; }
+#endif
 
 #endif

@@ -396,6 +396,20 @@ void umk_sched_wake_new(struct umk_task *t)
 	umk_sched_preempt_point();
 }
 
+/*
+ * Wakers and migrators release t->se.pi_lock after queueing t, so t may
+ * run, exit and be joined on another CPU before they let go: taking the
+ * lock once waits them out before t's memory is reused.
+ */
+UMK_INTERNAL void umk_sched_task_free(struct umk_task *t)
+{
+	unsigned long flags = umk_local_irq_save();
+
+	umk_raw_spin_lock(&t->se.pi_lock);
+	umk_raw_spin_unlock(&t->se.pi_lock);
+	umk_local_irq_restore(flags);
+}
+
 #ifdef CONFIG_SMP /* one CPU: the inline no-op in sched.h */
 UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 {

@@ -331,8 +331,12 @@ static void sb_yield_order(struct umk_ktest *t)
 
 /* ---- Thousands of tasks sleeping and waking at random ---- */
 
-#define SB_STRESS_TASKS 2000
-#define SB_STRESS_ROUNDS 4
+/*
+ * Under ThreadSanitizer every live task is a TSan thread whose creation
+ * costs ~10 ms: fewer tasks there, each doing more rounds.
+ */
+#define SB_STRESS_TASKS (UMK_TSAN ? 300 : 2000)
+#define SB_STRESS_ROUNDS (UMK_TSAN ? 16 : 4)
 #define SB_STRESS_QUEUES 16
 
 struct sb_stress {
