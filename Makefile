@@ -3,7 +3,8 @@
 #   make                      build the four profiles, boot each, compare them
 #   make PROFILE=server       one profile
 #   make menuconfig PROFILE=x configure build/x interactively
-#   make check                the whole test suite (SANITIZE=address,undefined|thread)
+#   make check                the whole test suite (SANITIZE=address,undefined|thread;
+#                             TSAN=0|1: the ThreadSanitizer pass, on when no PROFILE)
 #   make sweep SEEDS=N        build and boot N random configurations
 #   make bench                side-by-side benchmarks (bench/; CALLGRIND=1: instruction counts)
 #   make bench-kvd            kvd vs redis-server under redis-benchmark
@@ -13,6 +14,7 @@ PROFILES := tiny interpreter server vm
 PROFILE ?=
 SANITIZE ?=
 SEEDS ?= 20
+TSAN ?= $(if $(PROFILE),0,1)
 CALLGRIND ?=
 BUILD ?= build
 export UMK_BUILD := $(BUILD)
@@ -42,7 +44,7 @@ report: build
 
 check:
 	@tools/install-deps build check fuzz
-	@SANITIZE="$(SANITIZE)" SEEDS="$(SEEDS)" tools/make/check $(SELECTED)
+	@SANITIZE="$(SANITIZE)" SEEDS="$(SEEDS)" TSAN="$(TSAN)" tools/make/check $(SELECTED)
 
 sweep: deps
 	@tools/make/sweep $(SEEDS)
@@ -75,4 +77,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
