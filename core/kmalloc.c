@@ -59,7 +59,7 @@ static UMK_NOINLINE void *kmalloc_large(size_t size)
 	p = umk_alloc_page_struct(order);
 	if (!p)
 		return NULL;
-	p->flags |= UMK_PG_LARGE;
+	UMK_WRITE_ONCE(p->flags, p->flags | UMK_PG_LARGE);
 	if (UMK_IS_ENABLED(CONFIG_MEM_STATS))
 		__atomic_add_fetch(&kmalloc_large_pages, 1UL << order,
 				   __ATOMIC_RELAXED);
@@ -72,7 +72,7 @@ static UMK_NOINLINE void kmalloc_free_large(struct umk_page *p, void *addr)
 
 	if (!(p->flags & UMK_PG_LARGE) || ((unsigned long)addr & (UMK_PAGE_SIZE - 1)))
 		umk_panic("kfree: %p was not returned by kmalloc", addr);
-	p->flags &= ~UMK_PG_LARGE;
+	UMK_WRITE_ONCE(p->flags, p->flags & ~UMK_PG_LARGE);
 	if (UMK_IS_ENABLED(CONFIG_MEM_STATS))
 		__atomic_sub_fetch(&kmalloc_large_pages, 1UL << order,
 				   __ATOMIC_RELAXED);

@@ -24,10 +24,16 @@ struct umk_cache;
 #define UMK_PG_SLAB 0x4     /* belongs to a slab (slab_cache is set) */
 #define UMK_PG_LARGE 0x8    /* head of a large kmalloc block */
 #define UMK_PG_HEAD 0x10    /* head of an allocated block (order is valid) */
+/*
+ * flags are changed by the page's owner (the buddy allocator, under its
+ * lock, while the page is free; else whoever allocated it) with
+ * UMK_WRITE_ONCE: a merge reads the flags of a neighbour that another
+ * CPU may own.
+ */
 
 struct umk_page {
 	struct umk_list_head lru;     /* buddy free list, or the slab's list */
-	unsigned int flags;           /* UMK_PG_*, changed under the owner's lock */
+	unsigned int flags;           /* UMK_PG_*, see above */
 	int refcount;                 /* head of an allocated block: users */
 	unsigned short order;         /* block order (free block, head, slab) */
 	unsigned short inuse;         /* slab head: objects not on freelist */

@@ -43,12 +43,13 @@ static unsigned long buddy_alloc_failures;
 static inline bool buddy_is_free_head(const struct umk_page *p,
 				      unsigned int order)
 {
-	return (p->flags & UMK_PG_BUDDY) && p->order == order;
+	/* p may be another CPU's page (a buddy being merged with) */
+	return (UMK_READ_ONCE(p->flags) & UMK_PG_BUDDY) && p->order == order;
 }
 
 static void buddy_add_free(struct umk_page *p, unsigned int order)
 {
-	p->flags = UMK_PG_BUDDY;
+	UMK_WRITE_ONCE(p->flags, UMK_PG_BUDDY);
 	p->order = (unsigned short)order;
 	umk_list_add(&p->lru, &buddy_areas[order].free_list);
 	buddy_areas[order].nr_free++;
@@ -57,7 +58,7 @@ static void buddy_add_free(struct umk_page *p, unsigned int order)
 static void buddy_del_free(struct umk_page *p, unsigned int order)
 {
 	umk_list_del(&p->lru);
-	p->flags = 0;
+	UMK_WRITE_ONCE(p->flags, 0);
 	buddy_areas[order].nr_free--;
 }
 
@@ -115,7 +116,7 @@ static struct umk_page *buddy_take(unsigned int order)
 		buddy_add_free(p + (1UL << k), k);
 	}
 	buddy_nr_free -= 1UL << order;
-	p->flags = UMK_PG_HEAD;
+	UMK_WRITE_ONCE(p->flags, UMK_PG_HEAD);
 	p->order = (unsigned short)order;
 	p->refcount = 1;
 	return p;

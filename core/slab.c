@@ -207,7 +207,7 @@ static struct umk_page *slab_new(struct umk_cache *c)
 	if (!head)
 		return NULL;
 	for (i = 0; i < nr_pages; i++) {
-		head[i].flags |= UMK_PG_SLAB;
+		UMK_WRITE_ONCE(head[i].flags, head[i].flags | UMK_PG_SLAB);
 		head[i].slab_cache = c;
 	}
 	base = umk_page_to_virt(head);
@@ -233,7 +233,7 @@ static void slab_release(struct umk_cache *c, struct umk_page *head)
 	unsigned long i, nr_pages = 1UL << c->order;
 
 	for (i = 0; i < nr_pages; i++) {
-		head[i].flags &= ~UMK_PG_SLAB;
+		UMK_WRITE_ONCE(head[i].flags, head[i].flags & ~UMK_PG_SLAB);
 		head[i].slab_cache = NULL;
 	}
 	head->freelist = NULL;
