@@ -60,6 +60,12 @@ UMK_INTERNAL int umk_arch_phys_fd(void);
 
 /* Monotonic host clock in ns, read now (one host call at most). */
 UMK_INTERNAL unsigned long long umk_arch_clock_read(void);
+/*
+ * CPU time the calling host thread (this CPU) has really run, in ns: the
+ * monotonic clock minus what the host took away. Tests use it to see how
+ * much of a window the host stole. A real system call: not for hot paths.
+ */
+UMK_INTERNAL unsigned long long umk_arch_thread_cpu_ns(void);
 /* Program the one-shot clock event of this CPU; 0 disarms it. */
 UMK_INTERNAL void umk_arch_clock_program(unsigned long long deadline_ns);
 

@@ -50,6 +50,15 @@ UMK_INTERNAL unsigned long long umk_arch_clock_read(void)
 	return clock_host_ns() - clock_boot_ns;
 }
 
+UMK_INTERNAL unsigned long long umk_arch_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (unsigned long long)ts.tv_sec * CLOCK_NSEC_PER_SEC +
+	       (unsigned long long)ts.tv_nsec;
+}
+
 static void clock_expired(void *data, unsigned int events)
 {
 	struct clock_cpu *c = data;
