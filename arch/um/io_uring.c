@@ -270,14 +270,29 @@ static void iouring_setup(struct iouring_cpu *rc, unsigned int cpu)
 	__atomic_store_n(&rc->ready, true, __ATOMIC_RELEASE);
 }
 
-/* This CPU's ring, set up on first use (from this CPU's host thread). */
+/*
+ * This CPU's ring, set up on first use (from this CPU's host thread).
+ * IRQs must be masked: that keeps the caller on this CPU until it has
+ * queued on the ring, and keeps other tasks of this CPU out of a setup
+ * in progress. A task preempted inside iouring_setup() let a second one
+ * set up the same ring: the ring kept one's fd and the other's mappings,
+ * its submits reached a ring that never saw an SQE, and every task whose
+ * I/O went to that CPU waited forever (io.io_many_blocked, under load).
+ * A task moved to another CPU after the lookup would also queue on a
+ * ring whose CPU may sleep without flushing it.
+ */
 static struct iouring_cpu *iouring_this_cpu(void)
 {
 	unsigned int cpu = umk_smp_processor_id();
 	struct iouring_cpu *rc = &iouring_cpus[cpu];
 
-	if (umk_unlikely(!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE)))
+	if (umk_unlikely(!__atomic_load_n(&rc->ready, __ATOMIC_ACQUIRE))) {
+		if (!umk_this_cpu()->irqs_off)
+			umk_panic("io_uring: ring of CPU %u set up with IRQs "
+				  "on (a preempted setup races another)",
+				  cpu);
 		iouring_setup(rc, cpu);
+	}
 	return rc;
 }
 
@@ -404,9 +419,10 @@ static void iouring_prep(struct io_uring_sqe *sqe, struct umk_io_req *r)
 
 UMK_INTERNAL long umk_arch_io_start(struct umk_io_req *r)
 {
+	unsigned long irq = umk_local_irq_save(); /* see iouring_this_cpu */
 	struct iouring_cpu *rc = iouring_this_cpu();
-	unsigned long irq = umk_spin_lock_irqsave(&rc->lock);
 
+	umk_spin_lock(&rc->lock);
 	iouring_prep(iouring_sqe(rc), r);
 	r->ring = rc;
 	iouring_queued(rc, false);
@@ -496,7 +512,10 @@ UMK_INTERNAL unsigned long long umk_arch_io_submits(void)
 /* Find out at boot, not at the first request, whether io_uring works. */
 static int iouring_boot(void)
 {
+	unsigned long irq = umk_local_irq_save();
+
 	iouring_this_cpu();
+	umk_local_irq_restore(irq);
 	return 0;
 }
 umk_device_initcall(iouring_boot);
