@@ -9,6 +9,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 configure() {
 	dir=$1
 	shift
+	mkdir -p "$(dirname "$dir")" # the log sits next to dir
 	if ! cmake -S "$SRC" -B "$dir" "$@" >"$dir.configure.log" 2>&1; then
 		cat "$dir.configure.log" >&2
 		echo "error: configuring $dir failed" >&2
