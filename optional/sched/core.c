@@ -231,6 +231,7 @@ static void sched_release_prev(struct umk_rq *rq, struct umk_task *prev,
 	if (state == UMK_TASK_DEAD ||
 	    (state == UMK_TASK_SLEEPING && !preempt)) {
 		umk_sched_deactivate(rq, prev);
+		prev->se.yielded = false;
 		return;
 	}
 	if (state == UMK_TASK_RUNNING)

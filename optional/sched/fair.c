@@ -8,8 +8,19 @@
  * time slice before the queue's min_vruntime (it cannot hoard credit by
  * sleeping), so it waits at most about nr_running slices.
  *
+ * Yield puts the yielder behind every other task queued on its CPU: its
+ * vruntime moves just past the largest queued one (it gives up whatever
+ * credit it had), so equal tasks that only yield take turns strictly, as
+ * under FIFO. Charging alone would not do it: a yielder charged a few
+ * hundred nanoseconds is still the smallest when the others' vruntimes
+ * are spread by more than that (they woke with different lags, or the
+ * host stole time from one), and it would run again at once.
+ *
  * The queue is a pairing heap: O(1) insert, O(log n) amortised removal of
- * the minimum or of any node, and a few dozen lines.
+ * the minimum or of any node, and a few dozen lines. The largest key is
+ * kept beside it: raised on insert, still right when the minimum leaves
+ * (the rest is no smaller), found again by a walk only when a task leaves
+ * from the middle (migrated or changed) holding it.
  */
 #include "optional/sched/sched.h"
 
@@ -105,6 +116,35 @@ static void fair_heap_remove(struct umk_fair_rq *f, fair_node *n)
 	n->child = n->next = n->prev = NULL;
 }
 
+/* The parent of n, which is not the root. */
+static const fair_node *fair_parent(const fair_node *n)
+{
+	while (n->prev->child != n)
+		n = n->prev;
+	return n->prev;
+}
+
+/* The largest key: a walk of the whole heap, without recursion. */
+static long long fair_heap_max(const fair_node *root)
+{
+	const fair_node *n = root;
+	long long max = fair_key(root);
+
+	for (;;) {
+		if (fair_key(n) > max)
+			max = fair_key(n);
+		if (n->child) {
+			n = n->child;
+			continue;
+		}
+		while (n != root && !n->next)
+			n = fair_parent(n);
+		if (n == root)
+			return max;
+		n = n->next;
+	}
+}
+
 static void fair_update_min_vruntime(struct umk_fair_rq *f,
 				     const struct umk_task *curr)
 {
@@ -147,17 +187,26 @@ static void fair_charge(struct umk_rq *rq, struct umk_task *t,
 
 static void fair_enqueue(struct umk_rq *rq, struct umk_task *t)
 {
+	struct umk_fair_rq *f = &rq->fair;
 	fair_node *n = &t->se.heap_node;
 
 	n->child = n->next = n->prev = NULL;
-	rq->fair.root = fair_meld(rq->fair.root, n);
-	rq->fair.nr++;
+	f->root = fair_meld(f->root, n);
+	if (!f->nr || t->se.vruntime > f->max_vruntime)
+		f->max_vruntime = t->se.vruntime;
+	f->nr++;
 }
 
 static void fair_dequeue(struct umk_rq *rq, struct umk_task *t)
 {
-	fair_heap_remove(&rq->fair, &t->se.heap_node);
-	rq->fair.nr--;
+	struct umk_fair_rq *f = &rq->fair;
+	fair_node *n = &t->se.heap_node;
+	bool was_min = n == f->root;
+
+	fair_heap_remove(f, n);
+	f->nr--;
+	if (!was_min && t->se.vruntime >= f->max_vruntime)
+		f->max_vruntime = fair_heap_max(f->root);
 }
 
 static struct umk_task *fair_task(fair_node *n);
@@ -223,11 +272,17 @@ static struct umk_task *fair_steal_candidate(struct umk_rq *rq,
 	return NULL;
 }
 
-/* The running task goes back on the heap, by its vruntime. */
+/*
+ * The running task goes back on the heap, by its vruntime; a yielder
+ * first goes past every queued task (see the top of the file).
+ */
 static void fair_put_prev(struct umk_rq *rq, struct umk_task *t,
 			  unsigned long long now)
 {
 	(void)now;
+	if (t->se.yielded && rq->fair.nr &&
+	    t->se.vruntime <= rq->fair.max_vruntime)
+		t->se.vruntime = rq->fair.max_vruntime + 1;
 	fair_enqueue(rq, t);
 }
 

@@ -40,6 +40,7 @@ struct umk_fair_rq {
 	struct umk_sched_heap_node *root; /* smallest vruntime first */
 	unsigned int nr;
 	long long min_vruntime;           /* never decreases */
+	long long max_vruntime;           /* the largest queued, if nr */
 };
 
 struct umk_rt_rq {

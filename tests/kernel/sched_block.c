@@ -16,7 +16,6 @@
 #include <umk/time.h>
 #include <umk/wait.h>
 #include <umk/printk.h>
-#include "arch/um/arch.h"
 #include "core/task.h"
 
 /* Long: on a loaded host, CPUs are threads that get descheduled. */
@@ -262,8 +261,6 @@ static void sb_timer_while_yielding(struct umk_ktest *t)
 struct sb_yield {
 	volatile int log[SB_YIELDERS * SB_YIELD_ROUNDS];
 	volatile int pos;
-	volatile int count[SB_YIELDERS];
-	volatile int min_seen_at_end[SB_YIELDERS];
 };
 
 struct sb_yielder {
@@ -276,50 +273,37 @@ static int sb_yielder_fn(void *arg)
 {
 	struct sb_yielder *me = arg;
 	struct sb_yield *y = me->y;
-	int i, j, min;
+	int i;
 
 	umk_wait_for_completion(me->go);
 	for (i = 0; i < SB_YIELD_ROUNDS; i++) {
 		y->log[__atomic_fetch_add(&y->pos, 1, __ATOMIC_SEQ_CST)] = me->id;
-		__atomic_fetch_add(&y->count[me->id], 1, __ATOMIC_SEQ_CST);
 		umk_yield();
 	}
-	min = SB_YIELD_ROUNDS;
-	for (j = 0; j < SB_YIELDERS; j++)
-		if (y->count[j] < min)
-			min = y->count[j];
-	y->min_seen_at_end[me->id] = min;
 	return 0;
 }
 
 /*
- * Tasks that only yield run in strict rotation where the policy is FIFO
- * (the stub; SCHED_FIFO tasks of one priority on one CPU). In the fair
- * class, yield gives way to whoever has run less, so every task gets
- * turns before any finishes (they start together). But run time is charged
- * from the host's clock: a host that deschedules this CPU's thread for a
- * millisecond charges it all to one task, which then rightly waits while
- * the others do the whole test (a round is a few hundred nanoseconds).
- * So the fair check holds only if the host stole at most a tenth of the
- * run; else it is skipped with the figures.
+ * Equal tasks that only yield run in strict rotation, whatever the
+ * policy: a yielder goes behind every other runnable task of its class
+ * on its CPU (the stub's ring; SCHED_FIFO's tail of its priority; the
+ * fair class puts it after the largest queued vruntime). Under FIFO the
+ * rotation follows the wake-up order, 0 1 2 3; the fair class starts
+ * them by their vruntimes, so there only the rotation itself is checked:
+ * each turn is taken by the task that had the turn SB_YIELDERS before.
+ * The order does not depend on host time: run time the host steals from
+ * one task moves its vruntime, but a yielder is put behind everyone.
+ * The children inherit the caller's policy and affinity.
  */
-static void sb_yield_order(struct umk_ktest *t)
+static void sb_yield_rotation(struct umk_ktest *t, bool fifo)
 {
 	static struct sb_yield y;
-	static char skip_reason[96];
 	static struct umk_completion go;
 	struct sb_yielder ys[SB_YIELDERS];
 	struct umk_task *tasks[SB_YIELDERS];
-	unsigned long long wall, cpu, stolen;
-	bool strict = true;
-	int i;
+	int i, j;
 
 	umk_memset((void *)&y, 0, sizeof(y));
-	/* Children inherit policy and affinity: one CPU, one FIFO level. */
-	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
-	if (UMK_IS_ENABLED(CONFIG_SCHED))
-		strict = umk_sched_setscheduler(umk_current(), UMK_SCHED_FIFO,
-						10) == 0;
 	/* All start together: a fair task created first would otherwise
 	 * run ahead while the others are still being created. */
 	umk_completion_init(&go);
@@ -330,36 +314,40 @@ static void sb_yield_order(struct umk_ktest *t)
 		tasks[i] = umk_task_create(sb_yielder_fn, &ys[i], "sb-yield");
 		UMK_ASSERT_NOT_NULL(t, tasks[i]);
 	}
-	wall = umk_time_ns_exact();
-	cpu = umk_arch_thread_cpu_ns();
 	umk_complete_all(&go);
 	for (i = 0; i < SB_YIELDERS; i++)
 		UMK_EXPECT_EQ(t, umk_task_join(tasks[i], NULL), 0);
-	cpu = umk_arch_thread_cpu_ns() - cpu;
-	wall = umk_time_ns_exact() - wall;
-	stolen = wall > cpu ? wall - cpu : 0;
-	if (UMK_IS_ENABLED(CONFIG_SCHED))
-		umk_sched_setscheduler(umk_current(), UMK_SCHED_NORMAL, 0);
 	UMK_ASSERT_EQ(t, y.pos, SB_YIELDERS * SB_YIELD_ROUNDS);
-	if (strict) {
-		for (i = 0; i < y.pos; i++)
-			UMK_EXPECT_EQ(t, y.log[i], i % SB_YIELDERS);
-	} else {
-		if (stolen * 10 > wall) {
-			umk_snprintf(skip_reason, sizeof(skip_reason),
-				     "fair yield order: the host stole %llu of "
-				     "%llu us",
-				     stolen / 1000, wall / 1000);
-			umk_ktest_skip(t, skip_reason);
-		}
-		/* Yield lets the others run: none finishes before every
-		 * other has had a turn. (How evenly is sched_fair's test:
-		 * the fair class charges run time from a clock it reads
-		 * only now and then, so quick yielders are not charged
-		 * evenly round by round.) */
-		for (i = 0; i < SB_YIELDERS; i++)
-			UMK_EXPECT_GE(t, y.min_seen_at_end[i], 1);
+	for (i = 0; i < SB_YIELDERS; i++) {
+		if (fifo)
+			UMK_EXPECT_EQ(t, y.log[i], i);
+		for (j = 0; j < i; j++)
+			UMK_EXPECT_NE(t, y.log[i], y.log[j]);
 	}
+	for (i = SB_YIELDERS; i < y.pos; i++)
+		if (y.log[i] != y.log[i - SB_YIELDERS]) {
+			UMK_EXPECT_EQ(t, y.log[i], y.log[i - SB_YIELDERS]);
+			umk_pr_err("sb_yield_order: %s turn %d went to %d, not %d\n",
+				   fifo ? "FIFO" : "fair", i, y.log[i],
+				   y.log[i - SB_YIELDERS]);
+			break;
+		}
+}
+
+/* The stub's ring; with the full scheduler SCHED_FIFO, then the fair class. */
+static void sb_yield_order(struct umk_ktest *t)
+{
+	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
+	if (!UMK_IS_ENABLED(CONFIG_SCHED)) {
+		sb_yield_rotation(t, true);
+		return;
+	}
+	if (umk_sched_setscheduler(umk_current(), UMK_SCHED_FIFO, 10) == 0) {
+		sb_yield_rotation(t, true);
+		umk_sched_setscheduler(umk_current(), UMK_SCHED_NORMAL, 0);
+	}
+	sb_yield_rotation(t, false);
+	umk_set_cpus_allowed(umk_current(), ~0ULL);
 }
 
 /* ---- Thousands of tasks sleeping and waking at random ---- */
