@@ -2,14 +2,22 @@
 #
 #   make                      build the four profiles, boot each, compare them
 #   make PROFILE=server       one profile
-#   make menuconfig PROFILE=x configure build/x interactively
+#   make menuconfig PROFILE=x configure build/x interactively (needs a terminal)
+#   make savedefconfig PROFILE=x   build/x/defconfig: the minimal form of its .config
+#   make amalgamation PROFILE=x    build/x/amalgamation/umk.c + umk.h
+#                             (these three: PROFILE defaults to tiny)
 #   make check                the whole test suite (SANITIZE=address,undefined|thread;
-#                             TSAN=0|1: the ThreadSanitizer pass, on when no PROFILE)
+#                             TSAN=0|1: the ThreadSanitizer pass, on when no PROFILE;
+#                             SEEDS=N random configurations, 0: none)
 #   make sweep SEEDS=N        build and boot N random configurations
-#   make bench                side-by-side benchmarks (bench/; CALLGRIND=1: instruction counts)
+#   make bench                side-by-side benchmarks (bench/; REPS=N;
+#                             CALLGRIND=1: instruction counts)
 #   make bench-kvd            kvd vs redis-server under redis-benchmark
-#   make fuzz                 long libFuzzer run of kvd's RESP parser
+#                             (ROUNDS=N N1=requests at -P 1 N16=requests at -P 16)
+#   make fuzz                 libFuzzer run of kvd's RESP parser (FUZZ_TIME=600 s)
+#   make soak-kvd             kvd under redis-benchmark, RSS sampled (SOAK_TIME=300 s, >= 27)
 #   make check-aarch64        the aarch64 build under qemu-user
+#   make clean                remove build/ (BUILD=dir builds elsewhere)
 PROFILES := tiny interpreter server vm
 PROFILE ?=
 SANITIZE ?=
@@ -76,5 +84,5 @@ check-aarch64:
 clean:
 	rm -rf $(BUILD)
 
-help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+help: # the comment block above, up to its first non-comment line
+	@sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' Makefile
