@@ -5,7 +5,7 @@ fails, kvd stays up and answers, and RSS is flat after warm-up: the
 largest sample of the last two thirds is within SLACK of the largest of
 the first third (memory that keeps growing shows up as a rising tail).
 
-    soak.py KVD_BINARY [--duration 300] [--slack-kb 8192] [KERNEL-ARG...]
+    soak.py KVD_BINARY [--duration 300 (at least 27)] [--slack-kb 8192] [KERNEL-ARG...]
 """
 import argparse
 import os
@@ -26,6 +26,11 @@ WORKLOADS = [
     ["-t", "set,get", "-r", "100000", "-c", "50", "-P", "1", "-d", "100"],
     ["-t", "ping,set,get,mset", "-c", "200", "-P", "4", "-d", "1000", "-r", "20000"],
 ]
+# Each slice runs at least this long (a shorter one measures start-up).
+SLICE_MIN = 3.0
+# The shortest run whose first third gives every workload a full slice:
+# shorter, the warm-up misses a workload whose growth then reads as a leak.
+MIN_DURATION = int(3 * len(WORKLOADS) * SLICE_MIN)
 
 
 def main(argv):
@@ -35,6 +40,10 @@ def main(argv):
     ap.add_argument("--slack-kb", type=int, default=8192)
     ap.add_argument("kernel", nargs="*", default=["mem=256M"])
     a = ap.parse_args(argv)
+    if a.duration < MIN_DURATION:
+        ap.error(f"--duration {a.duration} is too short: the warm-up (the first third) must run "
+                 f"each of the {len(WORKLOADS)} workloads for {SLICE_MIN:.0f} s; "
+                 f"use at least {MIN_DURATION} (make soak-kvd SOAK_TIME={MIN_DURATION})")
 
     samples = []
     errors = 0
@@ -49,7 +58,7 @@ def main(argv):
             w += 1
             p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             # Each workload for a slice of the run, sampling RSS meanwhile.
-            slice_end = time.time() + min(left, max(3.0, a.duration / 9))
+            slice_end = time.time() + min(left, max(SLICE_MIN, a.duration / (3 * len(WORKLOADS))))
             while time.time() < slice_end and p.poll() is None:
                 time.sleep(1)
                 if not k.alive():
