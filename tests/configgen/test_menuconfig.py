@@ -105,5 +105,20 @@ class Menuconfig(TreeCase, unittest.TestCase):
                                    "(run configgen defconfig first)\n")
 
 
+@unittest.skipUnless(shutil.which("kconfig-mconf"), "kconfig-mconf is not installed (apt-get install kconfig-frontends)")
+class MenuconfigWithoutTerminal(TreeCase, unittest.TestCase):
+    def test_no_tty_fails_at_once_naming_why(self):
+        # kconfig-mconf itself would spin at full CPU on end of input.
+        p = self.configgen("defconfig", "server", "-O", self.build)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        env = dict(os.environ, UMK_SRCTREE=self.tree, UMK_KCONFIG_DUMP=prebuilt_helper(), TERM="xterm")
+        p = subprocess.run([PYTHON, CONFIGGEN, "menuconfig", "-O", self.build], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, "configgen menuconfig: error: menuconfig needs a terminal: standard "
+                                   f"input and output are not a tty (edit {self.build}/.config directly, "
+                                   "or give values with configgen defconfig --set SYM=VAL)\n")
+
+
 if __name__ == "__main__":
     unittest.main()
