@@ -26,6 +26,8 @@ TSAN ?= $(if $(PROFILE),0,1)
 CALLGRIND ?=
 BUILD ?= build
 export UMK_BUILD := $(BUILD)
+# cmake --build runs make again: no "Entering directory" lines from it.
+MAKEFLAGS += --no-print-directory
 
 ifneq ($(PROFILE),)
 SELECTED := $(PROFILE)

@@ -19,7 +19,7 @@ def run(build_dir):
     # on end of input, forever (make menuconfig from a script or CI).
     if not (os.isatty(0) and os.isatty(1)):
         raise ConfigError(f"menuconfig needs a terminal: standard input and output are not a tty "
-                          f"(edit {paths.display(cfg)} directly, or give values with "
+                          f"(edit {os.path.abspath(cfg)} directly, or give values with "
                           f"configgen defconfig --set SYM=VAL)")
     os.makedirs(os.path.join(build_dir, "include", "config"), exist_ok=True)
     env = kconf.conf_env(os.path.abspath(cfg))
