@@ -11,7 +11,10 @@
  *
  *   detached task:  umk_task_dead() frees it at once;
  *   joinable task:  umk_task_dead() marks it GONE and wakes the joiner,
- *                   who takes the exit code and frees it.
+ *                   who takes the exit code and frees it. Exit already
+ *                   woke the joiner once, so that it is the next task to
+ *                   run on the exiting task's CPU: two switches from
+ *                   exit to joiner, not three through the idle task.
  *
  * Which of the two happens is decided under the task's exit_wq lock,
  * which protects flags and exit_code, so exactly one side frees.
@@ -146,8 +149,18 @@ void umk_task_exit(int code)
 		umk_task_set_mm(t, NULL); /* optional/vm: let go of the mm */
 	flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
 	t->exit_code = code;
-	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
+	/* From here any switch away is the last one, preemption included. */
 	UMK_WRITE_ONCE(t->state, UMK_TASK_DEAD);
+	/*
+	 * Wake the joiner now rather than from umk_task_dead(): it is queued
+	 * here, so the switch below goes straight to it instead of through
+	 * the idle task, and umk_task_dead() has marked us GONE on its stack
+	 * before it looks. A joiner that runs elsewhere first finds us not
+	 * yet GONE and waits again for umk_task_dead()'s wake-up.
+	 */
+	if (!(t->flags & UMK_TASK_DETACHED))
+		umk_wake_up_all_locked(&t->exit_wq);
+	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 	umk_schedule();
 	umk_panic("task: \"%s\" (id %d) ran after exiting", t->name, t->id);
 }

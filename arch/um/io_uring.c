@@ -422,7 +422,7 @@ UMK_INTERNAL long umk_arch_io_start(struct umk_io_req *r)
 	unsigned long irq = umk_local_irq_save(); /* see iouring_this_cpu */
 	struct iouring_cpu *rc = iouring_this_cpu();
 
-	umk_spin_lock(&rc->lock);
+	umk_raw_spin_lock(&rc->lock);
 	iouring_prep(iouring_sqe(rc), r);
 	r->ring = rc;
 	iouring_queued(rc, false);

@@ -113,18 +113,27 @@ static inline void umk_spin_unlock(umk_spinlock_t *l)
 	umk_preempt_enable();
 }
 
-/* Also masks IRQs on this CPU: use when an IRQ handler takes the lock. */
+/*
+ * Also masks IRQs on this CPU: use when an IRQ handler takes the lock.
+ * The preemption count is left alone: masked IRQs already keep the
+ * preemption tick away (it ignores a CPU with irqs_off), and nothing can
+ * act on a pending reschedule before the restore anyway. That saves two
+ * out-of-line calls on every wake-up, wait-queue and task-list lock.
+ * So pair it with umk_spin_unlock_irqrestore(), not umk_spin_unlock(),
+ * and under a bare umk_local_irq_save() take a lock with
+ * umk_raw_spin_lock().
+ */
 static inline unsigned long umk_spin_lock_irqsave(umk_spinlock_t *l)
 {
 	unsigned long flags = umk_local_irq_save();
-	umk_spin_lock(l);
+	umk_raw_spin_lock(l);
 	return flags;
 }
 
 static inline void umk_spin_unlock_irqrestore(umk_spinlock_t *l,
 					      unsigned long flags)
 {
-	umk_spin_unlock(l);
+	umk_raw_spin_unlock(l);
 	umk_local_irq_restore(flags);
 }
 
