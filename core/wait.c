@@ -90,9 +90,9 @@ void umk_prepare_to_wait(struct umk_wait_queue_head *wq, struct umk_wait_entry *
 }
 
 /*
- * Always through the lock once the entry was ever queued: a waker on
- * another CPU may be in the middle of unlinking it, and the entry lives
- * on our stack.
+ * The entry lives on our stack, and a waker on another CPU may be in the
+ * middle of unlinking it: unless the waker's umk_list_del() is seen to
+ * be finished, through the lock.
  */
 void umk_finish_wait(struct umk_wait_queue_head *wq, struct umk_wait_entry *w)
 {
@@ -101,6 +101,8 @@ void umk_finish_wait(struct umk_wait_queue_head *wq, struct umk_wait_entry *w)
 	UMK_WRITE_ONCE(umk_current_task()->state, UMK_TASK_RUNNING);
 	if (!UMK_READ_ONCE(w->node.next))
 		return; /* never queued */
+	if (umk_list_unlinked(&w->node))
+		return; /* a wake-up dequeued it and is done with it */
 	flags = umk_spin_lock_irqsave(&wq->lock);
 	if (wait_entry_queued(w))
 		umk_list_del(&w->node);

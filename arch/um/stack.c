@@ -14,11 +14,18 @@
  *
  * Free stacks are linked through their lowest word; the lowest page is
  * kept when a stack goes cold so the link survives.
+ *
+ * In front of the pool, each CPU keeps its last STACK_CPU_CACHE freed
+ * stacks for its next task, touched only with IRQs masked on that CPU
+ * (which keeps the task there) instead of under the pool's lock: a task
+ * spawned and reaped on one CPU costs no atomic operation here. They
+ * count on top of CONFIG_STACK_POOL_SIZE; a pool of 0 disables them too.
  */
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <umk/config.h>
+#include <umk/cpu.h>
 #include <umk/errno.h>
 #include <umk/printk.h>
 #include <umk/spinlock.h>
@@ -59,6 +66,37 @@ static struct stack_free *stack_warm, *stack_cold;
 static unsigned int stack_nr_warm;
 static umk_spinlock_t stack_lock = UMK_SPINLOCK_INIT;
 static unsigned long stack_page, stack_usable, stack_slot;
+
+#define STACK_CPU_CACHE (CONFIG_STACK_POOL_SIZE ? 2 : 0)
+
+struct stack_cpu_cache {
+	unsigned int nr;
+	void *stack[2];
+};
+
+static struct stack_cpu_cache stack_cpu_caches[UMK_NR_CPUS];
+
+static void *stack_cpu_take(void)
+{
+	unsigned long flags = umk_local_irq_save();
+	struct stack_cpu_cache *c = &stack_cpu_caches[umk_smp_processor_id()];
+	void *s = c->nr ? c->stack[--c->nr] : NULL;
+
+	umk_local_irq_restore(flags);
+	return s;
+}
+
+static bool stack_cpu_keep(void *s)
+{
+	unsigned long flags = umk_local_irq_save();
+	struct stack_cpu_cache *c = &stack_cpu_caches[umk_smp_processor_id()];
+	bool kept = c->nr < STACK_CPU_CACHE;
+
+	if (kept)
+		c->stack[c->nr++] = s;
+	umk_local_irq_restore(flags);
+	return kept;
+}
 
 static void stack_geometry(void)
 {
@@ -194,6 +232,8 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 	struct stack_free *f;
 	void *s;
 
+	if ((s = stack_cpu_take()))
+		goto out;
 	umk_spin_lock(&stack_lock);
 	if (!stack_slot)
 		stack_geometry();
@@ -207,6 +247,7 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 	umk_spin_unlock(&stack_lock);
 	if (!s)
 		return NULL;
+out:
 	stack_announce(s, 1);
 	*size = stack_usable;
 	return s;
@@ -225,6 +266,8 @@ UMK_INTERNAL void umk_arch_stack_free(void *stack)
 	     lo != (unsigned long)stack))
 		umk_panic("umk_arch_stack_free: %p is not a task stack", stack);
 	stack_announce(stack, 0);
+	if (stack_cpu_keep(stack))
+		return;
 	umk_spin_lock(&stack_lock);
 	if (stack_nr_warm < CONFIG_STACK_POOL_SIZE) {
 		f->next = stack_warm;

@@ -47,8 +47,18 @@ static inline void umk_list_del(struct umk_list_head *e)
 {
 	e->next->prev = e->prev;
 	UMK_WRITE_ONCE(e->prev->next, e->next);
-	UMK_WRITE_ONCE(e->next, e);
 	e->prev = e;
+	/* Last, releasing: umk_list_unlinked() then knows e is let go of. */
+	__atomic_store_n(&e->next, e, __ATOMIC_RELEASE);
+}
+
+/*
+ * Without the list's lock: e was on a list and a umk_list_del() has
+ * finished with it, so its owner may reuse it (a wait entry on a stack).
+ */
+static inline bool umk_list_unlinked(const struct umk_list_head *e)
+{
+	return __atomic_load_n(&e->next, __ATOMIC_ACQUIRE) == e;
 }
 
 static inline bool umk_list_empty(const struct umk_list_head *h)

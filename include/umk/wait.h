@@ -100,6 +100,8 @@ int umk_schedule_timeout(long long timeout_ns);
 					(unsigned long long)UMK_TIMEOUT_MAX); \
 			}                                                     \
 			umk_schedule_timeout(umk__left);                      \
+			if (cond) /* woken: no need to queue again */         \
+				break;                                        \
 		}                                                             \
 		umk_finish_wait(&(wq), &umk__w);                              \
 		umk__ret;                                                     \

@@ -128,7 +128,12 @@ UMK_INTERNAL void umk_sched_deactivate(struct umk_rq *rq, struct umk_task *t)
 		umk_sched_dequeue(rq, t);
 	if (class->unplace)
 		class->unplace(rq, t);
-	__atomic_store_n(&rq->nr_running, rq->nr_running - 1, __ATOMIC_SEQ_CST);
+	/*
+	 * Not SEQ_CST like the increment (an xchg on x86): a CPU that reads
+	 * the old count a little longer only arms a tick or looks busy, and
+	 * the tick and idle protocols order against increments only.
+	 */
+	__atomic_store_n(&rq->nr_running, rq->nr_running - 1, __ATOMIC_RELEASE);
 }
 
 /* Classes in order: a higher class always wins; the same asks the class. */
@@ -338,14 +343,22 @@ static struct umk_rq *sched_lock_task_rq(struct umk_task *t)
 	}
 }
 
-/* Queue a runnable task that is on no queue on a CPU of its choice. */
-static void sched_place_task(struct umk_task *t, bool fork)
+/*
+ * Queue a runnable task that is on no queue on a CPU of its choice.
+ * held: a run queue the caller has locked (the one t last ran on), kept
+ * if t goes there and let go of otherwise, or NULL.
+ */
+static void sched_place_task(struct umk_task *t, bool fork, struct umk_rq *held)
 {
 	unsigned int cpu = umk_sched_select_cpu(t, fork);
 	struct umk_rq *rq = sched_rq(cpu);
 	bool resched, idle;
 
-	umk_raw_spin_lock(&rq->lock);
+	if (held != rq) {
+		if (held)
+			umk_raw_spin_unlock(&held->lock);
+		umk_raw_spin_lock(&rq->lock);
+	}
 	umk_sched_activate(rq, t);
 	resched = umk_sched_should_preempt(rq, t);
 	if (resched)
@@ -374,9 +387,8 @@ bool umk_wake_up_process(struct umk_task *t)
 			       UMK_TASK_RUNNABLE, __ATOMIC_RELEASE);
 		umk_raw_spin_unlock(&rq->lock);
 	} else {
-		umk_raw_spin_unlock(&rq->lock);
 		__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELEASE);
-		sched_place_task(t, false);
+		sched_place_task(t, false, rq);
 	}
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
@@ -391,7 +403,7 @@ void umk_sched_wake_new(struct umk_task *t)
 	umk_raw_spin_lock(&t->se.pi_lock);
 	__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELAXED);
 	t->se.vruntime = 0; /* lag 0: starts at the queue's min_vruntime */
-	sched_place_task(t, true);
+	sched_place_task(t, true, NULL);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 	umk_sched_preempt_point();
@@ -417,7 +429,7 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 	unsigned long flags = umk_local_irq_save();
 
 	umk_raw_spin_lock(&t->se.pi_lock);
-	sched_place_task(t, false);
+	sched_place_task(t, false, NULL);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 }
@@ -556,7 +568,7 @@ static int sched_change(struct umk_task *t, int policy, int prio, int nice,
 	idle = sched_rq_idle(rq);
 	umk_raw_spin_unlock(&rq->lock);
 	if (moved)
-		sched_place_task(t, false);
+		sched_place_task(t, false, NULL);
 	else if ((running || queued) && rq->cpu != umk_smp_processor_id())
 		umk_sched_kick_after_enqueue(rq->cpu, true, idle);
 	umk_raw_spin_unlock(&t->se.pi_lock);

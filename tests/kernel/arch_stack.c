@@ -7,6 +7,7 @@
 #include <umk/config.h>
 #include <umk/init.h>
 #include <umk/ktest.h>
+#include <umk/sched.h>
 #include <umk/string.h>
 #include <umk/task.h>
 #include "arch/um/arch.h"
@@ -38,6 +39,8 @@ static void freed_stack_is_reused(struct umk_ktest *t)
 
 	if (CONFIG_STACK_POOL_SIZE == 0)
 		umk_ktest_skip(t, "CONFIG_STACK_POOL_SIZE is 0");
+	/* Freed stacks are kept per CPU first: stay on this one. */
+	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
 	a = umk_arch_stack_alloc(&size);
 	UMK_ASSERT_NOT_NULL(t, a);
 	umk_arch_stack_free(a);
