@@ -55,10 +55,38 @@ static void task_list_del(struct umk_task *t)
 	umk_spin_unlock_irqrestore(&task_list_lock, flags);
 }
 
+/*
+ * Task ids: unique, and in creation order on each CPU. A CPU takes them
+ * from the global counter TASK_ID_BATCH at a time (with IRQs masked,
+ * which keeps it on its CPU), so creating a task costs no atomic
+ * operation on the shared counter but once per batch.
+ */
+#define TASK_ID_BATCH 64
+
+static struct task_id_range {
+	int next, end;
+} task_id_ranges[UMK_NR_CPUS];
+
+static int task_new_id(void)
+{
+	unsigned long flags = umk_local_irq_save();
+	struct task_id_range *r = &task_id_ranges[umk_smp_processor_id()];
+	int id;
+
+	if (r->next == r->end) {
+		r->next = __atomic_fetch_add(&task_next_id, TASK_ID_BATCH,
+					     __ATOMIC_RELAXED);
+		r->end = r->next + TASK_ID_BATCH;
+	}
+	id = r->next++;
+	umk_local_irq_restore(flags);
+	return id;
+}
+
 /* Fields every task needs, whatever made it. */
 static void task_init_common(struct umk_task *t, const char *name)
 {
-	t->id = __atomic_fetch_add(&task_next_id, 1, __ATOMIC_RELAXED);
+	t->id = task_new_id();
 	t->cpu = (int)umk_smp_processor_id();
 	umk_task_set_name(t, name);
 	umk_list_init(&t->all_node);
@@ -67,10 +95,14 @@ static void task_init_common(struct umk_task *t, const char *name)
 	umk_sched_task_init(t);
 }
 
-/* Set flag f of t, exit_wq.lock held (a joiner reads them without it). */
+/*
+ * Set flag f of t, exit_wq.lock held. A joiner reads the flags without
+ * it (task_gone): releasing, so that what came before, the lock taken
+ * included, is seen by a joiner that sees the flag.
+ */
 static void task_flag_set(struct umk_task *t, unsigned int f)
 {
-	UMK_WRITE_ONCE(t->flags, t->flags | f);
+	__atomic_store_n(&t->flags, t->flags | f, __ATOMIC_RELEASE);
 }
 
 static void task_flag_clear(struct umk_task *t, unsigned int f)
@@ -180,9 +212,10 @@ UMK_INTERNAL void umk_task_dead(struct umk_task *prev)
 		task_free(prev);
 }
 
+/* Acquire: then umk_spin_unlock_wait() sees umk_task_dead()'s lock. */
 static bool task_gone(struct umk_task *t)
 {
-	return UMK_READ_ONCE(t->flags) & UMK_TASK_GONE;
+	return __atomic_load_n(&t->flags, __ATOMIC_ACQUIRE) & UMK_TASK_GONE;
 }
 
 int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns)
@@ -204,17 +237,18 @@ int umk_task_join_timeout(struct umk_task *t, int *code, long long timeout_ns)
 	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 
 	ret = umk_wait_event_timeout(t->exit_wq, task_gone(t), timeout_ns);
-
-	/* Also waits for umk_task_dead() to let go of the lock. */
-	flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
-	if (ret)
+	if (ret) {
+		flags = umk_spin_lock_irqsave(&t->exit_wq.lock);
 		task_flag_clear(t, UMK_TASK_JOINED); /* still joinable later */
-	else if (code)
+		umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
+		return ret;
+	}
+	/* GONE is set: nobody takes the lock again, umk_task_dead() last. */
+	umk_spin_unlock_wait(&t->exit_wq.lock);
+	if (code)
 		*code = t->exit_code;
-	umk_spin_unlock_irqrestore(&t->exit_wq.lock, flags);
-	if (!ret)
-		task_free(t);
-	return ret;
+	task_free(t);
+	return 0;
 }
 
 int umk_task_join(struct umk_task *t, int *code)

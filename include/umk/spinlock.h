@@ -83,6 +83,30 @@ static inline bool umk_raw_spin_trylock(umk_spinlock_t *l)
 #endif
 }
 
+/*
+ * Wait until nobody holds l, without taking it: for the last user of an
+ * object that may still be inside a critical section begun before the
+ * object became unreachable (nobody can take l anew). What that holder
+ * wrote under l is visible afterwards. Costs no atomic write.
+ */
+static inline void umk_spin_unlock_wait(umk_spinlock_t *l)
+{
+#ifdef CONFIG_SMP
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(&l->locked, __ATOMIC_ACQUIRE)) {
+		if (umk_unlikely(++spins == UMK_SPIN_YIELD_AFTER)) {
+			umk_spin_yield_host();
+			spins = 0;
+		} else {
+			umk_cpu_relax();
+		}
+	}
+#else
+	(void)l;
+#endif
+}
+
 static inline void umk_raw_spin_unlock(umk_spinlock_t *l)
 {
 #ifdef CONFIG_SMP

@@ -44,6 +44,7 @@ struct umk_task *umk_current(void);
 const char *umk_task_name(const struct umk_task *t);
 void umk_task_set_name(struct umk_task *t, const char *name);
 enum umk_task_state umk_task_state(const struct umk_task *t);
+/* Unique since boot; increasing in creation order on each CPU, not across. */
 int umk_task_id(const struct umk_task *t);
 int umk_task_cpu(const struct umk_task *t);
 const char *umk_task_state_name(enum umk_task_state s);

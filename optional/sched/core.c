@@ -396,31 +396,29 @@ bool umk_wake_up_process(struct umk_task *t)
 	return true;
 }
 
+/*
+ * No pi_lock: until it is queued nobody else knows t (its creator gets
+ * it back from us), and once it is, we no longer touch it.
+ */
 void umk_sched_wake_new(struct umk_task *t)
 {
 	unsigned long flags = umk_local_irq_save();
 
-	umk_raw_spin_lock(&t->se.pi_lock);
 	__atomic_store_n(&t->state, UMK_TASK_RUNNABLE, __ATOMIC_RELAXED);
 	t->se.vruntime = 0; /* lag 0: starts at the queue's min_vruntime */
 	sched_place_task(t, true, NULL);
-	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
 	umk_sched_preempt_point();
 }
 
 /*
  * Wakers and migrators release t->se.pi_lock after queueing t, so t may
- * run, exit and be joined on another CPU before they let go: taking the
- * lock once waits them out before t's memory is reused.
+ * run, exit and be joined on another CPU before they let go: wait them
+ * out before t's memory is reused. No new one can come: t is gone.
  */
 UMK_INTERNAL void umk_sched_task_free(struct umk_task *t)
 {
-	unsigned long flags = umk_local_irq_save();
-
-	umk_raw_spin_lock(&t->se.pi_lock);
-	umk_raw_spin_unlock(&t->se.pi_lock);
-	umk_local_irq_restore(flags);
+	umk_spin_unlock_wait(&t->se.pi_lock);
 }
 
 #ifdef CONFIG_SMP /* one CPU: the inline no-op in sched.h */
