@@ -24,15 +24,26 @@
  */
 #include "optional/sched/sched.h"
 
+/* Nice -20..19 to weight, Linux's table (five a line). */
+#define FAIR_NICE_WEIGHTS(X)                                               \
+	X(88761) X(71755) X(56483) X(46273) X(36291)                       \
+	X(29154) X(23254) X(18705) X(14949) X(11916)                       \
+	X(9548) X(7620) X(6100) X(4904) X(3906)                            \
+	X(3121) X(2501) X(1991) X(1586) X(1277)                            \
+	X(1024) X(820) X(655) X(526) X(423)                                \
+	X(335) X(272) X(215) X(172) X(137)                                 \
+	X(110) X(87) X(70) X(56) X(45)                                     \
+	X(36) X(29) X(23) X(18) X(15)
+#define FAIR_WEIGHT(w) w,
+/* Charging multiplies by NICE_0_WEIGHT / weight, in 32.32 fixed point. */
+#define FAIR_INV_WEIGHT(w) (UMK_SCHED_NICE_0_WEIGHT << 32) / (w),
+
 static const unsigned int fair_nice_weight[40] = {
-	/* -20 */ 88761, 71755, 56483, 46273, 36291,
-	/* -15 */ 29154, 23254, 18705, 14949, 11916,
-	/* -10 */ 9548,  7620,  6100,  4904,  3906,
-	/*  -5 */ 3121,  2501,  1991,  1586,  1277,
-	/*   0 */ 1024,  820,   655,   526,   423,
-	/*   5 */ 335,   272,   215,   172,   137,
-	/*  10 */ 110,   87,    70,    56,    45,
-	/*  15 */ 36,    29,    23,    18,    15,
+	FAIR_NICE_WEIGHTS(FAIR_WEIGHT)
+};
+/* Computed by the compiler: no division when a task is made. */
+static const unsigned long long fair_nice_inv_weight[40] = {
+	FAIR_NICE_WEIGHTS(FAIR_INV_WEIGHT)
 };
 
 /* A finished wake-up must beat the running task by this much to preempt. */
@@ -164,11 +175,11 @@ static void fair_update_min_vruntime(struct umk_fair_rq *f,
 
 UMK_INTERNAL void umk_fair_set_nice(struct umk_task *t, int nice)
 {
-	unsigned long w = fair_nice_weight[nice - UMK_SCHED_NICE_MIN];
+	int i = nice - UMK_SCHED_NICE_MIN;
 
 	t->se.nice = nice;
-	t->se.weight = w;
-	t->se.inv_weight = (UMK_SCHED_NICE_0_WEIGHT << 32) / w;
+	t->se.weight = fair_nice_weight[i];
+	t->se.inv_weight = fair_nice_inv_weight[i];
 }
 
 static void fair_charge(struct umk_rq *rq, struct umk_task *t,
