@@ -110,9 +110,6 @@ UMK_INTERNAL void umk_sched_activate(struct umk_rq *rq, struct umk_task *t)
 	const struct umk_sched_class *class = sched_class_of(t);
 
 	__atomic_store_n(&rq->nr_running, rq->nr_running + 1, __ATOMIC_SEQ_CST);
-	if (UMK_IS_ENABLED(CONFIG_SMP) && rq->nr_running == 2)
-		__atomic_store_n(&rq->overload_since, sched_clock(),
-				 __ATOMIC_RELAXED); /* a task waits: smp.c */
 	__atomic_store_n(&t->cpu, (int)rq->cpu, __ATOMIC_RELAXED);
 	if (class->place)
 		class->place(rq, t);
@@ -293,6 +290,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 		sched_account_switch_in(rq, next, now);
 	rq->prev = prev;
 	rq->curr = next;
+	__atomic_store_n(&rq->curr_since, now, __ATOMIC_RELAXED);
 	UMK_WRITE_ONCE(cpu->curr, next); /* read by other CPUs' backtraces */
 	umk_sched_tick_update(rq);
 	umk_arch_stack_switch_hint(next);

@@ -65,8 +65,13 @@ struct umk_rq {
 	int offload;                      /* after the switch: kick it (-1) */
 	int tick_armed;                   /* preemption timer runs (atomic) */
 	int tick_ready;                   /* 1: timer exists, -1: none */
-	/* sched_clock() when a task last began to wait here (atomic). */
-	unsigned long long overload_since;
+	/*
+	 * sched_clock() when curr began to run (atomic): a task queued now
+	 * has waited behind it at most that long (smp.c's patience). Taken
+	 * at the switch, which reads the clock anyway; a clock read per
+	 * wake-up would cost more than the rest of a local wake-up.
+	 */
+	unsigned long long curr_since;
 	unsigned long long offload_at;    /* last kick to steal from here */
 	unsigned int nr_polls;
 	struct umk_fair_rq fair;

@@ -11,7 +11,8 @@
 #include <umk/time.h>
 #include "optional/sched/sched.h"
 
-/* How long a task waits behind a running one before idle CPUs take it. */
+/* How long a task may run with another queued behind it before idle CPUs
+ * take the queued one. */
 #define SMP_STEAL_DELAY_NS (50 * UMK_NSEC_PER_USEC)
 
 UMK_INTERNAL unsigned long long umk_sched_online_mask(void)
@@ -52,9 +53,9 @@ static bool smp_cpu_idle(unsigned int cpu)
  *         and a join almost always are.
  *
  * Being wrong costs little: a woken task that is owed CPU time preempts
- * the waker (fair wake-up preemption), and a task that waits behind a
- * running one for SMP_STEAL_DELAY_NS is stolen by an idle CPU
- * (umk_sched_overload_check). Otherwise, as before: the CPU the task
+ * the waker (fair wake-up preemption), and a task queued behind one that
+ * runs on for SMP_STEAL_DELAY_NS is stolen by an idle CPU
+ * (umk_sched_overloaded). Otherwise, as before: the CPU the task
  * last ran on if it is idle, any idle CPU, then the least loaded one
  * (keeping t where it was on a tie). Affinity is always obeyed.
  */
@@ -143,10 +144,12 @@ static bool smp_pull_one(struct umk_rq *dst, struct umk_rq *src,
 
 /*
  * Whether an idle CPU may take a task from src: src has two tasks waiting
- * behind the running one, or one that has waited SMP_STEAL_DELAY_NS. A
- * task queued a moment ago (by a waker about to block, or a creator about
- * to join) would run there soon anyway: stealing it costs a migration
- * and, for the next hand-off, a cross-CPU wake-up.
+ * behind the running one, or one, and the running one has held the CPU
+ * for SMP_STEAL_DELAY_NS (so the queued one has waited at most that
+ * long, and its waker or creator is not about to block). A task queued by
+ * a task that then blocks or joins at once would run there soon anyway:
+ * stealing it costs a migration and, for the next hand-off, a cross-CPU
+ * wake-up.
  */
 static bool smp_may_steal_from(struct umk_rq *src)
 {
@@ -155,7 +158,7 @@ static bool smp_may_steal_from(struct umk_rq *src)
 	if (nr >= 3)
 		return true;
 	return nr == 2 && (long long)(sched_clock() -
-				       __atomic_load_n(&src->overload_since,
+				       __atomic_load_n(&src->curr_since,
 						       __ATOMIC_RELAXED)) >=
 				      (long long)SMP_STEAL_DELAY_NS;
 }
@@ -230,7 +233,7 @@ static void smp_kick_idle_cpu(unsigned int busy)
  * new task must preempt. Kicks are batched by the arch: one undelivered
  * kick absorbs the next ones. A queue with two tasks waiting is clearly
  * overloaded, and an idle CPU is kicked to steal at once; with one, only
- * after SMP_STEAL_DELAY_NS (umk_sched_overload_check).
+ * after SMP_STEAL_DELAY_NS (umk_sched_overloaded, at the next switch).
  */
 UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
 					       bool idle)
@@ -247,7 +250,7 @@ UMK_INTERNAL void umk_sched_kick_after_enqueue(unsigned int cpu, bool resched,
 
 /*
  * At a switch on rq's CPU (rq locked, now: the switch's clock): if a task
- * has waited behind the running one for SMP_STEAL_DELAY_NS, an idle CPU
+ * is queued and the one leaving ran for SMP_STEAL_DELAY_NS, an idle CPU
  * that may run it, to be kicked (umk_sched_offload) once the lock is
  * dropped; at most once per delay. Else -1. The preemption tick balances
  * busy CPUs.
@@ -258,7 +261,7 @@ UMK_INTERNAL int umk_sched_overloaded(struct umk_rq *rq, unsigned long long now)
 	unsigned long long online;
 	unsigned int cpu;
 
-	if (rq->nr_running < 2 || (long long)(now - rq->overload_since) < delay ||
+	if (rq->nr_running < 2 || (long long)(now - rq->curr_since) < delay ||
 	    (long long)(now - rq->offload_at) < delay)
 		return -1;
 	rq->offload_at = now;
