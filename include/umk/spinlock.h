@@ -46,28 +46,33 @@ static inline void umk_spin_lock_init(umk_spinlock_t *l)
 	*l = (umk_spinlock_t)UMK_SPINLOCK_INIT;
 }
 
+#ifdef CONFIG_SMP
+/*
+ * Spin until l is seen free (acquire: what its holder wrote under it is
+ * visible). Our CPUs are host threads: a long wait usually means the
+ * holder's thread was descheduled by the host, and spinning on keeps it
+ * off the host CPU it needs.
+ */
+static inline void umk__spin_until_free(umk_spinlock_t *l)
+{
+	unsigned int spins = 0;
+
+	while (__atomic_load_n(&l->locked, __ATOMIC_ACQUIRE)) {
+		if (umk_unlikely(++spins == UMK_SPIN_YIELD_AFTER)) {
+			umk_spin_yield_host();
+			spins = 0;
+		} else {
+			umk_cpu_relax();
+		}
+	}
+}
+#endif
+
 static inline void umk_raw_spin_lock(umk_spinlock_t *l)
 {
 #ifdef CONFIG_SMP
-	for (;;) {
-		unsigned int spins = 0;
-
-		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-			return;
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
-			/*
-			 * Our CPUs are host threads: a long wait usually means
-			 * the holder's thread was descheduled by the host, and
-			 * spinning on keeps it off the host CPU it needs.
-			 */
-			if (umk_unlikely(++spins == UMK_SPIN_YIELD_AFTER)) {
-				umk_spin_yield_host();
-				spins = 0;
-			} else {
-				umk_cpu_relax();
-			}
-		}
-	}
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		umk__spin_until_free(l);
 #else
 	(void)l;
 #endif
@@ -92,16 +97,7 @@ static inline bool umk_raw_spin_trylock(umk_spinlock_t *l)
 static inline void umk_spin_unlock_wait(umk_spinlock_t *l)
 {
 #ifdef CONFIG_SMP
-	unsigned int spins = 0;
-
-	while (__atomic_load_n(&l->locked, __ATOMIC_ACQUIRE)) {
-		if (umk_unlikely(++spins == UMK_SPIN_YIELD_AFTER)) {
-			umk_spin_yield_host();
-			spins = 0;
-		} else {
-			umk_cpu_relax();
-		}
-	}
+	umk__spin_until_free(l);
 #else
 	(void)l;
 #endif
