@@ -1,4 +1,5 @@
-"""tools/make/lib.sh: the steps every entry point shares work on a fresh clone.
+"""tools/make/lib.sh: the steps every entry point shares work on a fresh clone,
+and a failure shows what failed.
 
 `make bench` on a fresh clone once failed at once: configure wrote its log
 next to a build directory whose parent (build/) did not exist yet. Each
@@ -44,6 +45,48 @@ class Configure(unittest.TestCase):
         self.assertIn("unknown profile 'nosuch'", p.stderr)
         self.assertIn(f"error: configuring {self.root}/nosuch failed", p.stderr)
         self.assertTrue(os.path.isfile(os.path.join(self.root, "nosuch.configure.log")))
+
+
+# A ctest --output-on-failure log: one kernel suite and one unittest failed.
+CTEST_LOG = """\
+      Start  3: selftest.slab
+ 1/3 Test  #3: selftest.slab ....................***Failed  Error regular expression found
+# suite: slab (3 cases)
+ok 1 slab.slabt_zero
+    # slab.c:426: expected st.pages == 0 (2 == 0)
+not ok 2 slab.slabt_shrink_all_cpus
+ok 3 slab.slabt_concurrent
+2 passed, 1 failed
+
+      Start  4: reports.test_x
+ 2/3 Test  #4: reports.test_x ...................***Failed    1.00 sec
+test_a (tests.reports.test_x.A.test_a) ... ok
+FAIL: test_b (tests.reports.test_x.A.test_b)
+AssertionError: 1 != 2
+
+      Start  5: boot.halt
+ 3/3 Test  #5: boot.halt ........................   Passed    0.01 sec
+
+33% tests passed, 2 tests failed out of 3
+"""
+
+
+class ShowFailures(unittest.TestCase):
+    def test_failed_tests_output_without_passing_cases(self):
+        with tempfile.TemporaryDirectory(prefix="umk-make-test-") as tmp:
+            log = os.path.join(tmp, "ctest.log")
+            with open(log, "w", encoding="utf-8") as f:
+                f.write(CTEST_LOG)
+            p = lib_sh(tmp, f'show_failures "{log}"')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "  output of selftest.slab:\n"
+                                   "      # suite: slab (3 cases)\n"
+                                   "          # slab.c:426: expected st.pages == 0 (2 == 0)\n"
+                                   "      not ok 2 slab.slabt_shrink_all_cpus\n"
+                                   "      2 passed, 1 failed\n"
+                                   "  output of reports.test_x:\n"
+                                   "      FAIL: test_b (tests.reports.test_x.A.test_b)\n"
+                                   "      AssertionError: 1 != 2\n")
 
 
 if __name__ == "__main__":

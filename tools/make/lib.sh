@@ -29,3 +29,25 @@ compile() {
 		return 1
 	fi
 }
+
+# show_failures CTEST_LOG: the output of each failed test in a ctest
+# --output-on-failure log (it follows the test's "***Failed" line), without
+# the lines of passing cases ("ok N ...", "test_x ... ok"): its last 40 lines,
+# where a panic, an assertion or a unittest traceback ends.
+show_failures() {
+	awk '
+	function flush(  i) {
+		for (i = (n > 40 ? n - 40 : 0); i < n; i++)
+			print "      " buf[i % 40]
+		n = 0
+	}
+	/^ *[0-9]+\/[0-9]+ Test / {
+		flush(); show = ($0 ~ /\*\*\*|Failed/)
+		if (show) print "  output of " $4 ":"
+		next
+	}
+	/^ *Start |^[0-9]+% tests passed/ { flush(); show = 0; next }
+	show && !/^ok [0-9]|\.\.\. ok$|^$/ { buf[n % 40] = $0; n++ }
+	END { flush() }
+	' "$1"
+}
