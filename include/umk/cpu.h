@@ -27,15 +27,23 @@ extern struct umk_cpu umk_cpus[UMK_NR_CPUS];
 #ifdef CONFIG_SMP
 /* The arch layer keeps the calling host thread's CPU in TLS. */
 extern __thread struct umk_cpu *umk_cpu_self;
-#if UMK_TSAN
 /*
  * A task may sleep on one host thread and wake on another, but compilers
- * take the thread pointer as fixed within a function. The access itself
- * is fresh (%fs-relative), yet ThreadSanitizer is handed an address
+ * take the thread pointer as fixed within a function. On x86-64 the access
+ * itself is fresh (%fs-relative), yet ThreadSanitizer is handed an address
  * computed once and kept across the switch: it would check the old
- * thread's TLS and report races that do not happen. Out of line, every
- * call computes the address anew.
+ * thread's TLS and report races that do not happen. On aarch64 the
+ * thread pointer (tpidr_el0) is read once and kept in a register across
+ * calls, so the access itself is stale: after a switch or a migration the
+ * task would read and write the CPU it started the function on. Out of
+ * line, every call computes the address anew.
  */
+#if UMK_TSAN || !defined(__x86_64__)
+#define UMK_TLS_OUT_OF_LINE 1
+#else
+#define UMK_TLS_OUT_OF_LINE 0
+#endif
+#if UMK_TLS_OUT_OF_LINE
 struct umk_cpu *umk__this_cpu_tls(void);
 static inline struct umk_cpu *umk_this_cpu(void) { return umk__this_cpu_tls(); }
 #else
@@ -59,7 +67,7 @@ static inline unsigned int umk_smp_processor_id(void)
  * variable is one instruction, so the signal sees it either set or not.
  */
 extern __thread int umk_irq_flag_busy;
-#if UMK_TSAN
+#if UMK_TLS_OUT_OF_LINE
 void umk__irq_flag_busy_set(int v); /* out of line: see umk_this_cpu */
 #define UMK__IRQ_FLAG_BUSY(v) umk__irq_flag_busy_set(v)
 #else
