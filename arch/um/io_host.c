@@ -107,7 +107,17 @@ UMK_INTERNAL long umk_host_io_rw(struct umk_io_req *r)
 
 UMK_INTERNAL int umk_host_io_poll_now(struct umk_pollfd *fds, unsigned int n)
 {
-	return (int)iohost_ret(poll((struct pollfd *)fds, n, 0));
+	int res;
+
+	/*
+	 * poll(2) is never restarted after a signal handler, SA_RESTART or
+	 * not: the preemption tick landing in it made a zero-timeout
+	 * umk_poll fail with EINTR (seen under qemu-user, where it is slow).
+	 */
+	do
+		res = poll((struct pollfd *)fds, n, 0);
+	while (res < 0 && errno == EINTR);
+	return (int)iohost_ret(res);
 }
 
 static unsigned int iohost_fd_type(int fd)
