@@ -5,6 +5,7 @@
  * timers, callbacks that re-arm, sleeping.
  */
 #include <umk/ktest.h>
+#include <umk/cpu.h>
 #include <umk/irq.h>
 #include <umk/slab.h>
 #include <umk/sync.h>
@@ -65,8 +66,14 @@ static struct tm_probe *tm_probes_new(int n, unsigned long long seed)
 }
 
 /*
- * Arm n timers at now + random(0..span); wait until expected have fired
- * (or a generous time-out); the caller checks the probes.
+ * Arm n timers at now + random(0..span). Callers mask IRQs around it
+ * (timers fire from the clock IRQ, on this CPU): the order and cancel
+ * checks are about timers that are all pending together. With IRQs on,
+ * a clock IRQ amid the batch (a preemption tick polls it; a slow or
+ * loaded host makes one likely) fires the early timers before the rest
+ * are armed: a timer armed after that, already overdue, rightly fires
+ * after a later deadline that went first, and a timer to be cancelled
+ * may have fired already.
  */
 static void tm_arm_random(struct tm_probe *p, int n, unsigned long long span)
 {
@@ -100,11 +107,14 @@ static void tm_fire_in_order(struct umk_ktest *t)
 {
 	enum { N = 600 };
 	struct tm_probe *p = tm_probes_new(N, 0x9e3779b97f4a7c15ULL);
+	unsigned long irqs;
 	int i;
 
 	UMK_ASSERT_NOT_NULL(t, p);
 	tm_expected = N;
+	irqs = umk_local_irq_save();
 	tm_arm_random(p, N, 30 * UMK_NSEC_PER_MSEC);
+	umk_local_irq_restore(irqs);
 	UMK_EXPECT_EQ(t, umk_wait_for_completion_timeout(&tm_all_fired,
 							 60 * UMK_NSEC_PER_SEC), 0);
 	for (i = 0; i < N; i++)
@@ -118,11 +128,14 @@ static void tm_fire_in_order_across_levels(struct umk_ktest *t)
 {
 	enum { N = 400 };
 	struct tm_probe *p = tm_probes_new(N, 12345);
-	unsigned long long now = umk_time_ns_exact();
+	unsigned long long now;
+	unsigned long irqs;
 	int i;
 
 	UMK_ASSERT_NOT_NULL(t, p);
 	tm_expected = N;
+	irqs = umk_local_irq_save(); /* all pending together: see tm_arm_random */
+	now = umk_time_ns_exact();
 	for (i = 0; i < N; i++) {
 		/* Spread over magnitudes: 10 us .. 300 ms. */
 		unsigned long long span = 10000ULL << (tm_rand() % 15);
@@ -131,6 +144,7 @@ static void tm_fire_in_order_across_levels(struct umk_ktest *t)
 			span = 300 * UMK_NSEC_PER_MSEC;
 		umk_timer_arm(&p[i].timer, now + tm_rand() % span);
 	}
+	umk_local_irq_restore(irqs);
 	UMK_EXPECT_EQ(t, umk_wait_for_completion_timeout(&tm_all_fired,
 							 60 * UMK_NSEC_PER_SEC), 0);
 	for (i = 0; i < N; i++)
@@ -143,15 +157,20 @@ static void tm_cancelled_never_fire(struct umk_ktest *t)
 {
 	enum { N = 400 };
 	struct tm_probe *p = tm_probes_new(N, 777);
-	int i, cancelled_ok = 0;
+	unsigned long irqs;
+	int i, pending = 0, cancelled_ok = 0;
 
 	UMK_ASSERT_NOT_NULL(t, p);
 	tm_expected = N / 2;
+	/* Cancel while pending: no deadline may pass unserved before. */
+	irqs = umk_local_irq_save();
 	tm_arm_random(p, N, 20 * UMK_NSEC_PER_MSEC);
 	for (i = 0; i < N; i++)
-		UMK_EXPECT_TRUE(t, umk_timer_pending(&p[i].timer));
+		pending += umk_timer_pending(&p[i].timer);
 	for (i = 0; i < N; i += 2)
 		cancelled_ok += umk_timer_cancel(&p[i].timer);
+	umk_local_irq_restore(irqs);
+	UMK_EXPECT_EQ(t, pending, N);
 	UMK_EXPECT_EQ(t, cancelled_ok, N / 2);
 	UMK_EXPECT_EQ(t, umk_wait_for_completion_timeout(&tm_all_fired,
 							 60 * UMK_NSEC_PER_SEC), 0);
@@ -169,15 +188,20 @@ static void tm_cancelled_never_fire(struct umk_ktest *t)
 static void tm_rearm_moves_deadline(struct umk_ktest *t)
 {
 	struct tm_probe *p = tm_probes_new(2, 1);
-	unsigned long long now = umk_time_ns_exact();
+	unsigned long long now;
+	unsigned long irqs;
 
 	UMK_ASSERT_NOT_NULL(t, p);
 	tm_expected = 2;
+	/* Re-armed while pending: p[1]'s first deadline must not pass first. */
+	irqs = umk_local_irq_save();
+	now = umk_time_ns_exact();
 	umk_timer_arm(&p[0].timer, now + 3600 * UMK_NSEC_PER_SEC);
 	umk_timer_arm(&p[1].timer, now + 1 * UMK_NSEC_PER_MSEC);
 	/* Earlier: fires soon. Later: p[1] first... swap by re-arming. */
 	umk_timer_arm(&p[0].timer, now + 2 * UMK_NSEC_PER_MSEC);
 	umk_timer_arm(&p[1].timer, now + 4 * UMK_NSEC_PER_MSEC);
+	umk_local_irq_restore(irqs);
 	UMK_EXPECT_EQ(t, umk_wait_for_completion_timeout(&tm_all_fired,
 							 60 * UMK_NSEC_PER_SEC), 0);
 	UMK_EXPECT_EQ(t, p[0].fired, 1);
