@@ -257,10 +257,15 @@ static void sb_timer_while_yielding(struct umk_ktest *t)
 
 #define SB_YIELDERS 4
 #define SB_YIELD_ROUNDS 200
+/* The turn at which, in sb_yield_after_leave, a task leaves the class. */
+#define SB_LEAVE_AT 40
 
 struct sb_yield {
 	volatile int log[SB_YIELDERS * SB_YIELD_ROUNDS];
 	volatile int pos;
+	int leave_at;      /* 0: nobody leaves */
+	volatile int left; /* who left the class at turn leave_at */
+	struct umk_task *tasks[SB_YIELDERS];
 };
 
 struct sb_yielder {
@@ -269,18 +274,86 @@ struct sb_yielder {
 	int id;
 };
 
+static void sb_spin(unsigned long long ns)
+{
+	unsigned long long end = umk_time_ns_exact() + ns;
+
+	while (umk_time_ns_exact() < end)
+		;
+}
+
+/*
+ * Only the yields may reorder the tasks: a preemption tick, which comes
+ * by host time, puts the preempted task back by its vruntime (the fair
+ * class) rather than behind everyone, so the yielders keep it off.
+ */
 static int sb_yielder_fn(void *arg)
 {
 	struct sb_yielder *me = arg;
 	struct sb_yield *y = me->y;
-	int i;
+	int i, pos;
 
 	umk_wait_for_completion(me->go);
+	umk_preempt_disable();
 	for (i = 0; i < SB_YIELD_ROUNDS; i++) {
-		y->log[__atomic_fetch_add(&y->pos, 1, __ATOMIC_SEQ_CST)] = me->id;
+		pos = __atomic_fetch_add(&y->pos, 1, __ATOMIC_SEQ_CST);
+		y->log[pos] = me->id;
+		if (y->leave_at && pos == y->leave_at - 2)
+			sb_spin(UMK_NSEC_PER_MSEC);
+		if (y->leave_at && pos == y->leave_at - 1)
+			sb_spin(2 * UMK_NSEC_PER_MSEC);
+		if (y->leave_at && pos == y->leave_at) {
+			/* The task that yielded last: the largest vruntime. */
+			y->left = y->log[pos - 1];
+			umk_sched_setscheduler(y->tasks[y->left],
+					       UMK_SCHED_IDLE, 0);
+		}
 		umk_yield();
 	}
+	umk_preempt_enable();
 	return 0;
+}
+
+/* Turn from on: each by the task that had the turn period before. */
+static void sb_expect_rotation(struct umk_ktest *t, const struct sb_yield *y,
+			       int from, int to, int period)
+{
+	int i;
+
+	for (i = from; i < to; i++)
+		if (y->log[i] != y->log[i - period]) {
+			UMK_EXPECT_EQ(t, y->log[i], y->log[i - period]);
+			umk_pr_err("sb_yield: turn %d went to %d, not %d\n", i,
+				   y->log[i], y->log[i - period]);
+			return;
+		}
+}
+
+/* SB_YIELDERS tasks of the caller's policy and affinity yield in turn. */
+static void sb_yield_run(struct umk_ktest *t, struct sb_yield *y,
+			 int leave_at)
+{
+	static struct umk_completion go;
+	struct sb_yielder ys[SB_YIELDERS];
+	int i;
+
+	umk_memset((void *)y, 0, sizeof(*y));
+	y->leave_at = leave_at;
+	y->left = -1;
+	/* All start together: a fair task created first would otherwise
+	 * run ahead while the others are still being created. */
+	umk_completion_init(&go);
+	for (i = 0; i < SB_YIELDERS; i++) {
+		ys[i].y = y;
+		ys[i].go = &go;
+		ys[i].id = i;
+		y->tasks[i] = umk_task_create(sb_yielder_fn, &ys[i], "sb-yield");
+		UMK_ASSERT_NOT_NULL(t, y->tasks[i]);
+	}
+	umk_complete_all(&go);
+	for (i = 0; i < SB_YIELDERS; i++)
+		UMK_EXPECT_EQ(t, umk_task_join(y->tasks[i], NULL), 0);
+	UMK_ASSERT_EQ(t, y->pos, SB_YIELDERS * SB_YIELD_ROUNDS);
 }
 
 /*
@@ -293,45 +366,20 @@ static int sb_yielder_fn(void *arg)
  * each turn is taken by the task that had the turn SB_YIELDERS before.
  * The order does not depend on host time: run time the host steals from
  * one task moves its vruntime, but a yielder is put behind everyone.
- * The children inherit the caller's policy and affinity.
  */
 static void sb_yield_rotation(struct umk_ktest *t, bool fifo)
 {
 	static struct sb_yield y;
-	static struct umk_completion go;
-	struct sb_yielder ys[SB_YIELDERS];
-	struct umk_task *tasks[SB_YIELDERS];
 	int i, j;
 
-	umk_memset((void *)&y, 0, sizeof(y));
-	/* All start together: a fair task created first would otherwise
-	 * run ahead while the others are still being created. */
-	umk_completion_init(&go);
-	for (i = 0; i < SB_YIELDERS; i++) {
-		ys[i].y = &y;
-		ys[i].go = &go;
-		ys[i].id = i;
-		tasks[i] = umk_task_create(sb_yielder_fn, &ys[i], "sb-yield");
-		UMK_ASSERT_NOT_NULL(t, tasks[i]);
-	}
-	umk_complete_all(&go);
-	for (i = 0; i < SB_YIELDERS; i++)
-		UMK_EXPECT_EQ(t, umk_task_join(tasks[i], NULL), 0);
-	UMK_ASSERT_EQ(t, y.pos, SB_YIELDERS * SB_YIELD_ROUNDS);
+	sb_yield_run(t, &y, 0);
 	for (i = 0; i < SB_YIELDERS; i++) {
 		if (fifo)
 			UMK_EXPECT_EQ(t, y.log[i], i);
 		for (j = 0; j < i; j++)
 			UMK_EXPECT_NE(t, y.log[i], y.log[j]);
 	}
-	for (i = SB_YIELDERS; i < y.pos; i++)
-		if (y.log[i] != y.log[i - SB_YIELDERS]) {
-			UMK_EXPECT_EQ(t, y.log[i], y.log[i - SB_YIELDERS]);
-			umk_pr_err("sb_yield_order: %s turn %d went to %d, not %d\n",
-				   fifo ? "FIFO" : "fair", i, y.log[i],
-				   y.log[i - SB_YIELDERS]);
-			break;
-		}
+	sb_expect_rotation(t, &y, SB_YIELDERS, y.pos, SB_YIELDERS);
 }
 
 /* The stub's ring; with the full scheduler SCHED_FIFO, then the fair class. */
@@ -348,6 +396,37 @@ static void sb_yield_order(struct umk_ktest *t)
 	}
 	sb_yield_rotation(t, false);
 	umk_set_cpus_allowed(umk_current(), ~0ULL);
+}
+
+/*
+ * Fair class: the queued task with the largest vruntime leaves the class
+ * at turn SB_LEAVE_AT, and the other three go on in strict rotation. The
+ * two turns before it spin 1 and 2 ms, so the vruntimes are spread by
+ * more than a turn: the one who spun 2 ms (the largest) leaves, and the
+ * next yielder must go behind the one who spun 1 ms. That needs the
+ * class to find its largest vruntime again when a task leaves from the
+ * middle of its heap; had it taken a smaller one, the yielder would come
+ * round again before that task. The task that left (now SCHED_IDLE)
+ * finishes alone.
+ */
+static void sb_yield_after_leave(struct umk_ktest *t)
+{
+	static struct sb_yield y;
+	int i;
+
+	if (!UMK_IS_ENABLED(CONFIG_SCHED))
+		umk_ktest_skip(t, "no scheduling classes in the stub");
+	umk_set_cpus_allowed(umk_current(), 1ULL << umk_task_cpu(umk_current()));
+	sb_yield_run(t, &y, SB_LEAVE_AT);
+	umk_set_cpus_allowed(umk_current(), ~0ULL);
+	UMK_ASSERT_GE(t, y.left, 0);
+	/* The others have over 150 rounds each left after the leave. */
+	for (i = SB_LEAVE_AT + 1; i < SB_LEAVE_AT + 3 * 150; i++)
+		if (y.log[i] == y.left) {
+			UMK_EXPECT_NE(t, y.log[i], y.left);
+			break;
+		}
+	sb_expect_rotation(t, &y, SB_LEAVE_AT + 3, SB_LEAVE_AT + 3 * 150, 3);
 }
 
 /* ---- Thousands of tasks sleeping and waking at random ---- */
@@ -481,6 +560,7 @@ static const struct umk_ktest_case sched_block_cases[] = {
 	UMK_KTEST_CASE(sb_wake_from_irq),
 	UMK_KTEST_CASE(sb_timer_while_yielding),
 	UMK_KTEST_CASE(sb_yield_order),
+	UMK_KTEST_CASE(sb_yield_after_leave),
 	UMK_KTEST_CASE(sb_stress),
 	UMK_KTEST_CASE(sb_preempt_nesting),
 };
