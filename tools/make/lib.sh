@@ -31,7 +31,8 @@ compile() {
 }
 
 # show_failures CTEST_LOG: the output of each failed test in a ctest
-# --output-on-failure log (it follows the test's "***Failed" line), without
+# --output-on-failure log (it follows the test's "***Failed", "***Timeout",
+# "***Exception" or "***Not Run" line; a "***Skipped" test is no failure), without
 # the lines of passing cases ("ok N ...", "test_x ... ok"): its last 40 lines,
 # where a panic, an assertion or a unittest traceback ends.
 show_failures() {
@@ -42,7 +43,7 @@ show_failures() {
 		n = 0
 	}
 	/^ *[0-9]+\/[0-9]+ Test / {
-		flush(); show = ($0 ~ /\*\*\*|Failed/)
+		flush(); show = ($0 ~ /\*\*\*(Failed|Timeout|Exception|Not Run)/)
 		if (show) print "  output of " $4 ":"
 		next
 	}
