@@ -106,12 +106,14 @@ void umk_mutex_unlock(struct umk_mutex *m)
 		struct umk_wait_entry *w = umk_list_first_entry(
 			&m->wq.head, struct umk_wait_entry, node);
 
-		umk_list_del(&w->node);
 		next = w->task;
-	}
-	m->owner = next;
-	if (next)
+		m->owner = next;
+		/* Unlinked last: see wait_wake_locked() in core/wait.c. */
 		umk_wake_up_process(next);
+		umk_list_del(&w->node);
+	} else {
+		m->owner = NULL;
+	}
 	umk_spin_unlock_irqrestore(&m->wq.lock, flags);
 }
 

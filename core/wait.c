@@ -30,11 +30,14 @@ static void wait_wake_locked(struct umk_wait_queue_head *wq, unsigned int nr)
 	umk_list_for_each_safe(pos, n, &wq->head) {
 		struct umk_wait_entry *w =
 			umk_list_entry(pos, struct umk_wait_entry, node);
-		struct umk_task *t = w->task;
-
-		/* Once off the list, w belongs to its (stack) owner again. */
+		/*
+		 * Wake first, unlink last: a waiter that finds its entry
+		 * unlinked (umk_finish_wait, without the lock) may return,
+		 * exit and be freed at once, so nothing may touch the task
+		 * or the entry after the unlink.
+		 */
+		umk_wake_up_process(w->task);
 		umk_list_del(&w->node);
-		umk_wake_up_process(t);
 		if (nr && !--nr)
 			break;
 	}
