@@ -14,8 +14,10 @@
  *   DEAD      switched away from for good, handed to umk_task_dead().
  */
 #include <umk/init.h>
-#include "optional/sched/poll.h"
 #include "optional/sched/sched.h"
+
+/* Busy tasks that never go idle still see host events this often. */
+#define SCHED_POLL_INTERVAL 1024
 
 UMK_INTERNAL struct umk_rq umk_runqueues[UMK_NR_CPUS];
 
@@ -213,21 +215,13 @@ static void sched_finish_switch(void)
 		umk_task_dead(prev);
 }
 
-/*
- * Host events for a CPU that does not go idle (optional/sched/poll.h).
- * The time is the sched clock as the last umk_schedule() here read it:
- * no read of its own (rdtsc costs more than the rest of the check), at
- * the price of a poll up to one task's run later.
- */
 static void sched_maybe_poll(struct umk_cpu *cpu, struct umk_task *prev)
 {
 	struct umk_rq *rq = sched_rq(cpu->id);
 
-	if (umk_unlikely(sched_poll_due(rq->polled_ns, rq->clock_ns)) &&
-	    !cpu->irqs_off && !cpu->in_irq && prev != cpu->idle) {
-		rq->polled_ns = rq->clock_ns;
+	if (!(++rq->nr_polls & (SCHED_POLL_INTERVAL - 1)) && !cpu->irqs_off &&
+	    !cpu->in_irq && prev != cpu->idle)
 		umk_arch_irq_poll();
-	}
 }
 
 /* prev leaves the CPU: back on the queue, off the CPU or elsewhere. */
@@ -271,7 +265,6 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 	umk_raw_spin_lock(&rq->lock);
 	__atomic_store_n(&cpu->need_resched, 0, __ATOMIC_RELAXED);
 	now = sched_clock();
-	rq->clock_ns = now;
 	sched_update_curr(rq, prev, now);
 	if (prev->se.on_cpu)
 		sched_release_prev(rq, prev, preempt, now);

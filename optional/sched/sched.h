@@ -73,8 +73,7 @@ struct umk_rq {
 	 */
 	unsigned long long curr_since;
 	unsigned long long offload_at;    /* last kick to steal from here */
-	unsigned long long clock_ns;      /* sched_clock() at the last schedule */
-	unsigned long long polled_ns;     /* clock_ns at the last host poll */
+	unsigned int nr_polls;
 	struct umk_fair_rq fair;
 #ifdef CONFIG_SCHED_RT
 	struct umk_rt_rq rt;

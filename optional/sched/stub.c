@@ -24,16 +24,18 @@
 #include <umk/time.h>
 #include "core/task.h"
 #include "core/timer.h"
-#include "optional/sched/poll.h"
 
 /*
  * A busy cooperative workload never goes idle, so umk_schedule() itself
- * polls host events, at most every SCHED_POLL_NS (optional/sched/poll.h).
- * Reading the host clock costs about 27 ns (vDSO), so it is read only
- * every stub_poll_stride switches, a stride that doubles or halves to
- * keep those reads about SCHED_POLL_NS / 4 apart however long a switch
+ * polls host events (timers, I/O, kicks). A poll is a system call (about
+ * 1-2 us here, a hundred switches), so it is rate-limited by time: once
+ * STUB_POLL_NS have passed since the last one, which is also the default
+ * timer slack. Reading the clock costs about 27 ns (vDSO), so it is read
+ * only every stub_poll_stride switches, a stride that doubles or halves
+ * to keep those reads about STUB_POLL_NS / 4 apart however long a switch
  * takes; between reads a switch pays one decrement.
  */
+#define STUB_POLL_NS (50 * UMK_NSEC_PER_USEC)
 #define STUB_POLL_STRIDE_MAX 4096U
 
 static struct umk_task *stub_ring;
@@ -84,13 +86,13 @@ static UMK_NOINLINE void stub_poll(struct umk_cpu *cpu)
 	now = UMK_READ_ONCE(cpu->now_ns);
 	since_read = now - stub_poll_read_ns;
 	stub_poll_read_ns = now;
-	if (since_read < SCHED_POLL_NS / 8 &&
+	if (since_read < STUB_POLL_NS / 8 &&
 	    stub_poll_stride < STUB_POLL_STRIDE_MAX)
 		stub_poll_stride *= 2;
-	else if (since_read > SCHED_POLL_NS / 2 && stub_poll_stride > 1)
+	else if (since_read > STUB_POLL_NS / 2 && stub_poll_stride > 1)
 		stub_poll_stride /= 2;
 	stub_poll_countdown = stub_poll_stride;
-	if (sched_poll_due(stub_poll_last_ns, now) && !cpu->irqs_off) {
+	if (now - stub_poll_last_ns >= STUB_POLL_NS && !cpu->irqs_off) {
 		stub_poll_last_ns = now;
 		umk_arch_irq_poll();
 	}
