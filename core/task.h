@@ -18,7 +18,8 @@ struct umk_mm;
 #define UMK_TASK_GONE 0x8     /* dead and switched away from: may be freed */
 /*
  * flags above and exit_code are protected by exit_wq.lock; flags is
- * written with UMK_WRITE_ONCE, as a joiner tests GONE without the lock.
+ * written with atomic stores (task_flag_set releases), as a joiner tests
+ * GONE without the lock.
  */
 
 struct umk_task {

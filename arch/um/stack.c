@@ -67,11 +67,12 @@ static unsigned int stack_nr_warm;
 static umk_spinlock_t stack_lock = UMK_SPINLOCK_INIT;
 static unsigned long stack_page, stack_usable, stack_slot;
 
-#define STACK_CPU_CACHE (CONFIG_STACK_POOL_SIZE ? 2 : 0)
+#define STACK_CPU_SLOTS 2
+#define STACK_CPU_CACHE (CONFIG_STACK_POOL_SIZE ? STACK_CPU_SLOTS : 0)
 
 struct stack_cpu_cache {
 	unsigned int nr;
-	void *stack[2];
+	void *stack[STACK_CPU_SLOTS];
 };
 
 static struct stack_cpu_cache stack_cpu_caches[UMK_NR_CPUS];
@@ -227,13 +228,12 @@ static void stack_announce(void *s, int alloc)
 	(void)alloc;
 }
 
-UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
+/* A stack from the pool's lists, else a never-used slot. */
+static void *stack_pool_take(void)
 {
 	struct stack_free *f;
 	void *s;
 
-	if ((s = stack_cpu_take()))
-		goto out;
 	umk_spin_lock(&stack_lock);
 	if (!stack_slot)
 		stack_geometry();
@@ -245,9 +245,15 @@ UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
 	}
 	s = f ? (void *)f : stack_take_fresh();
 	umk_spin_unlock(&stack_lock);
-	if (!s)
+	return s;
+}
+
+UMK_INTERNAL void *umk_arch_stack_alloc(unsigned long *size)
+{
+	void *s = stack_cpu_take();
+
+	if (!s && !(s = stack_pool_take()))
 		return NULL;
-out:
 	stack_announce(s, 1);
 	*size = stack_usable;
 	return s;
