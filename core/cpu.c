@@ -18,13 +18,13 @@ __thread struct umk_cpu *umk_cpu_self;
 __thread int umk_irq_flag_busy; /* see umk_local_irq_save in <umk/cpu.h> */
 #endif
 #if UMK_TLS_OUT_OF_LINE /* see umk_this_cpu in <umk/cpu.h> */
-UMK_NOINLINE struct umk_cpu *umk__this_cpu_tls(void)
+UMK_NOPREEMPT struct umk_cpu *umk__this_cpu_tls(void)
 {
 	umk_barrier(); /* not "pure": never merged across a task switch */
 	return umk_cpu_self;
 }
 #ifdef CONFIG_PREEMPT
-UMK_NOINLINE void umk__irq_flag_busy_set(int v)
+UMK_NOPREEMPT void umk__irq_flag_busy_set(int v)
 {
 	umk_barrier();
 	umk_irq_flag_busy = v;

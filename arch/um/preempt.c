@@ -22,10 +22,11 @@
  *
  * Preemption happens only where it is safe to leave the code mid-way:
  * in the executable's own text (not libc, whose locks and errno belong to
- * the host thread, not the task; not the trampoline), on a task stack
- * with room for the trampoline's frame, and when the scheduler agrees
- * (IRQs on, not in an IRQ, preempt_count 0). Elsewhere need_resched is
- * set and the next scheduling point acts.
+ * the host thread, not the task; not the trampoline; not UMK_NOPREEMPT
+ * code, which holds the host thread's TLS address in a register), on a
+ * task stack with room for the trampoline's frame, and when the scheduler
+ * agrees (IRQs on, not in an IRQ, preempt_count 0). Elsewhere
+ * need_resched is set and the next scheduling point acts.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -66,15 +67,17 @@ static int preempt_installed;
 extern char __ehdr_start[];
 extern char etext[];
 
-/* The trampoline (preempt_$(SRCARCH).S) and its C half below. */
+/* UMK_NOPREEMPT code (<umk/compiler.h>), bracketed by the linker. */
+extern char __start_umk_nopreempt[];
+extern char __stop_umk_nopreempt[];
+
+/* The trampoline (preempt_$(SRCARCH).S); its C half is below. */
 extern char umk_arch_preempt_trampoline[];
 extern char umk_arch_preempt_trampoline_end[];
 /*
- * Internal: static in the amalgamation, where the trampoline is a top-level
- * asm block of the same file; "used" keeps them there under these names.
+ * Bytes of XSAVE area, 0 to use FXSAVE (x86-64; read by the asm).
+ * Internal: static in the amalgamation, "used" keeps it for the asm.
  */
-UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame);
-/* Bytes of XSAVE area, 0 to use FXSAVE (x86-64; read by the asm). */
 UMK_INTERNAL UMK_USED unsigned long umk_arch_preempt_xsave_size;
 
 #if defined(__aarch64__)
@@ -85,14 +88,24 @@ struct preempt_frame {
 static __thread struct preempt_frame *preempt_resuming;
 #endif
 
-static bool preempt_pc_ok(unsigned long pc, unsigned long sp)
+UMK_INTERNAL bool umk_arch_preempt_text_ok(unsigned long pc)
 {
-	unsigned long lo, hi;
-
 	if (pc < (unsigned long)__ehdr_start || pc >= (unsigned long)etext)
 		return false;
 	if (pc >= (unsigned long)umk_arch_preempt_trampoline &&
 	    pc < (unsigned long)umk_arch_preempt_trampoline_end)
+		return false;
+	if (pc >= (unsigned long)__start_umk_nopreempt &&
+	    pc < (unsigned long)__stop_umk_nopreempt)
+		return false;
+	return true;
+}
+
+static bool preempt_pc_ok(unsigned long pc, unsigned long sp)
+{
+	unsigned long lo, hi;
+
+	if (!umk_arch_preempt_text_ok(pc))
 		return false;
 	if (umk_um_stack_find(sp, &lo, &hi) != 2)
 		return false; /* not a task stack: a signal stack, a host stack */
@@ -174,12 +187,14 @@ static void preempt_fpu_init(void)
 #error "preemption needs x86-64 or aarch64"
 #endif
 
-/* The trampoline's C half: errno belongs to the interrupted code. */
-UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame)
+/*
+ * The end of the trampoline's C half, on the host thread the task runs
+ * on now. Out of line: errno's address comes from a "const" libc
+ * function, which the compiler would call once, before the scheduler
+ * ran, and so restore the errno of the thread the task left.
+ */
+static UMK_NOPREEMPT void preempt_resume(void *frame, int saved_errno)
 {
-	int saved_errno = errno;
-
-	umk_sched_preempt_irq();
 	errno = saved_errno;
 #if defined(__aarch64__)
 	preempt_resuming = frame;
@@ -189,6 +204,22 @@ UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame)
 #else
 	(void)frame;
 #endif
+}
+
+/*
+ * The trampoline's C half: errno belongs to the interrupted code. Once
+ * umk_sched_preempt_irq returns the task is preemptible again, yet the
+ * addresses of errno and (aarch64) preempt_resuming are the host
+ * thread's: a nested preemption that moved the task between taking one
+ * and storing through it would write the old thread's. UMK_NOPREEMPT
+ * keeps the tick out of both halves.
+ */
+UMK_INTERNAL UMK_NOPREEMPT void umk_arch_preempt_entry(void *frame)
+{
+	int saved_errno = errno;
+
+	umk_sched_preempt_irq();
+	preempt_resume(frame, saved_errno);
 }
 
 static int preempt_install(void)

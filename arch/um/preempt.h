@@ -28,6 +28,19 @@ UMK_INTERNAL void umk_arch_preempt_kick(unsigned int cpu);
 UMK_INTERNAL bool umk_arch_preempt_timer_pending(void);
 /* Whether preemption signals work (after cpu_init on CPU 0). */
 UMK_INTERNAL bool umk_arch_preempt_available(void);
+/*
+ * Whether the tick may leave the code at pc mid-way for the trampoline:
+ * the executable's own text, minus the trampoline and its C half and
+ * minus UMK_NOPREEMPT code (<umk/compiler.h>). The stack is checked apart.
+ */
+UMK_INTERNAL bool umk_arch_preempt_text_ok(unsigned long pc);
+/*
+ * The trampoline's C half (arch/um/preempt.c), called by the asm half
+ * with the interrupted registers saved at frame. Internal: static in the
+ * amalgamation, where the trampoline is a top-level asm block of the same
+ * file; "used" keeps it there under this name.
+ */
+UMK_INTERNAL UMK_USED void umk_arch_preempt_entry(void *frame);
 
 /* ---- Calls into the scheduler ---- */
 #define UMK_SCHED_TICK_IGNORE 0  /* leave the task alone */

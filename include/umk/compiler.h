@@ -30,6 +30,21 @@
 #define UMK_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define UMK_CACHELINE 64
 
+/*
+ * Code the preemption tick must not leave mid-way (arch/um/preempt.c
+ * refuses a pc inside it): short functions that read the thread pointer
+ * and then use it, which a move to another CPU's host thread in between
+ * would leave pointing at the old thread's TLS. Their own section, named
+ * as a C identifier so the linker brackets it with __start_umk_nopreempt
+ * and __stop_umk_nopreempt, in libumk.a and the amalgamation alike. Never
+ * inlined or cloned, or the code would run outside the section.
+ */
+#if defined(__clang__)
+#define UMK_NOPREEMPT __attribute__((section("umk_nopreempt"), noinline))
+#else
+#define UMK_NOPREEMPT __attribute__((section("umk_nopreempt"), noipa))
+#endif
+
 #define UMK_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define umk_container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

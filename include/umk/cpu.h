@@ -36,7 +36,12 @@ extern __thread struct umk_cpu *umk_cpu_self;
  * thread pointer (tpidr_el0) is read once and kept in a register across
  * calls, so the access itself is stale: after a switch or a migration the
  * task would read and write the CPU it started the function on. Out of
- * line, every call computes the address anew.
+ * line, every call computes the address anew. The helpers are
+ * UMK_NOPREEMPT: the tick never moves the task between reading the thread
+ * pointer and using it. What umk_this_cpu() returns is still only this
+ * CPU until the task can next be preempted (a pointer kept past that may
+ * name another CPU, on any arch): use it with IRQs masked or preemption
+ * disabled, or where a stale CPU does no harm.
  */
 #if UMK_TSAN || !defined(__x86_64__)
 #define UMK_TLS_OUT_OF_LINE 1
@@ -63,12 +68,16 @@ static inline unsigned int umk_smp_processor_id(void)
  * Set while umk_local_irq_save is between reading umk_cpu_self and
  * writing that CPU's flag. The preemption tick leaves the task alone
  * then: otherwise it could move the task to another CPU in that window,
- * and the task would set the old CPU's flag. A store to a __thread
- * variable is one instruction, so the signal sees it either set or not.
+ * and the task would set the old CPU's flag. The store itself must be
+ * one step to the tick, which reads the flag of the thread it interrupts:
+ * inline (x86-64) it is one %fs-relative instruction; out of line
+ * (aarch64, TSan) it reads the thread pointer, then stores through it,
+ * and the helper is UMK_NOPREEMPT so the task cannot move in between.
+ * Either way the signal sees the flag set or not, on the right thread.
  */
 extern __thread int umk_irq_flag_busy;
 #if UMK_TLS_OUT_OF_LINE
-void umk__irq_flag_busy_set(int v); /* out of line: see umk_this_cpu */
+void umk__irq_flag_busy_set(int v); /* out of line: see above */
 #define UMK__IRQ_FLAG_BUSY(v) umk__irq_flag_busy_set(v)
 #else
 #define UMK__IRQ_FLAG_BUSY(v)                               \

@@ -4,6 +4,7 @@
  * of its time slice, and preemption stays off while it is disabled.
  */
 #include <umk/config.h>
+#include <umk/cpu.h>
 #include <umk/ktest.h>
 #include <umk/sched.h>
 #include <umk/task.h>
@@ -116,9 +117,34 @@ static void sp_registers_survive(struct umk_ktest *t)
 	UMK_EXPECT_TRUE(t, x == acc);
 }
 
+/*
+ * An address just past a function's first instruction: inside it, where
+ * a helper that stores through the thread pointer has already read it.
+ */
+#define SP_INSIDE(fn) ((unsigned long)(fn) + 4)
+
+/*
+ * The tick never leaves code mid-way that holds a host thread's TLS
+ * address in a register (UMK_NOPREEMPT): moved to another CPU's host
+ * thread there, the task would write the old thread's variable.
+ */
+static void sp_nopreempt_text_refused(struct umk_ktest *t)
+{
+	UMK_EXPECT_TRUE(t, umk_arch_preempt_text_ok(SP_INSIDE(sp_burn)));
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
+				    SP_INSIDE(umk_arch_preempt_entry)));
+#if defined(CONFIG_SMP) && UMK_TLS_OUT_OF_LINE
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
+				    SP_INSIDE(umk__irq_flag_busy_set)));
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
+				    SP_INSIDE(umk__this_cpu_tls)));
+#endif
+}
+
 static const struct umk_ktest_case sched_preempt_cases[] = {
 	UMK_KTEST_CASE(sp_busy_loop_is_preempted),
 	UMK_KTEST_CASE(sp_preempt_disable_holds),
 	UMK_KTEST_CASE(sp_registers_survive),
+	UMK_KTEST_CASE(sp_nopreempt_text_refused),
 };
 UMK_KTEST_SUITE(sched_preempt, sched_preempt_cases);
