@@ -73,7 +73,8 @@ UMK_INTERNAL void umk_arch_clock_program(unsigned long long deadline_ns);
  * Wait for host events: block this CPU's host thread until an event
  * arrives or deadline_ns passes (0: no deadline), then dispatch each
  * event as an IRQ through umk_do_irq(). umk_arch_irq_poll() is the same
- * without blocking.
+ * without blocking; it does nothing while IRQs are masked, and it may be
+ * called where the task can be preempted (it masks them itself).
  */
 UMK_INTERNAL void umk_arch_idle(unsigned long long deadline_ns);
 UMK_INTERNAL void umk_arch_irq_poll(void);

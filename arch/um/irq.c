@@ -162,21 +162,31 @@ UMK_INTERNAL void umk_arch_idle(unsigned long long deadline_ns)
 		irq_dispatch(ev, n);
 }
 
+/*
+ * Callers may be preemptible (umk_schedule() polls before it masks), so
+ * mask first: the tick may move a task to another CPU, and one moved
+ * between choosing this CPU's epoll and dispatching would take the old
+ * CPU's edge-triggered timer and kick events (lost for good: that CPU
+ * may sleep on them) and set and restore the old CPU's irqs_off under
+ * whatever runs there (unmasking its critical sections).
+ */
 UMK_INTERNAL void umk_arch_irq_poll(void)
 {
 	struct epoll_event ev[IRQ_BATCH];
-	struct umk_cpu *c = umk_this_cpu();
+	unsigned long flags = umk_local_irq_save();
 	int n;
 
-	if (c->irqs_off)
-		return;
+	if (flags)
+		return; /* masked by the caller: the events wait in epoll */
 #ifdef CONFIG_IO_URING
 	/* A CPU that never idles must still submit its queued I/O. */
 	umk_arch_io_flush(false);
 #endif
-	n = epoll_wait(irq_cpus[c->id].epfd, ev, IRQ_BATCH, 0);
+	n = epoll_wait(irq_cpus[umk_smp_processor_id()].epfd, ev, IRQ_BATCH,
+		       0);
 	if (n > 0)
 		irq_dispatch(ev, n);
+	umk_local_irq_restore(flags);
 }
 
 /*

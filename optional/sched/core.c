@@ -215,13 +215,18 @@ static void sched_finish_switch(void)
 		umk_task_dead(prev);
 }
 
-static void sched_maybe_poll(struct umk_cpu *cpu, struct umk_task *prev)
+/*
+ * Whether this schedule polls host events first (IRQs masked, so cpu is
+ * the CPU we run on). The poll itself runs unmasked, after which the
+ * caller must mask again and take umk_this_cpu() anew: preemption may
+ * move the task in between.
+ */
+static bool sched_poll_due(struct umk_cpu *cpu, unsigned long flags)
 {
 	struct umk_rq *rq = sched_rq(cpu->id);
 
-	if (!(++rq->nr_polls & (SCHED_POLL_INTERVAL - 1)) && !cpu->irqs_off &&
-	    !cpu->in_irq && prev != cpu->idle)
-		umk_arch_irq_poll();
+	return !(++rq->nr_polls & (SCHED_POLL_INTERVAL - 1)) && !flags &&
+	       !cpu->in_irq && cpu->curr != cpu->idle;
 }
 
 /* prev leaves the CPU: back on the queue, off the CPU or elsewhere. */
@@ -250,17 +255,26 @@ static void sched_release_prev(struct umk_rq *rq, struct umk_task *prev,
 	sched_put_prev(rq, prev, now);
 }
 
+/*
+ * Until IRQs are masked the tick may preempt the caller and move it to
+ * another CPU, so the CPU is read only after masking them.
+ */
 UMK_INTERNAL void umk_sched_schedule(bool preempt)
 {
+	unsigned long flags = umk_local_irq_save();
 	struct umk_cpu *cpu = umk_this_cpu();
-	struct umk_task *prev = cpu->curr, *next;
+	struct umk_task *prev, *next;
 	struct umk_rq *rq;
 	unsigned long long now;
-	unsigned long flags;
 	int offload;
 
-	sched_maybe_poll(cpu, prev);
-	flags = umk_local_irq_save();
+	if (umk_unlikely(sched_poll_due(cpu, flags))) {
+		umk_local_irq_restore(flags);
+		umk_arch_irq_poll();
+		flags = umk_local_irq_save();
+		cpu = umk_this_cpu();
+	}
+	prev = cpu->curr;
 	rq = sched_rq(cpu->id);
 	umk_raw_spin_lock(&rq->lock);
 	__atomic_store_n(&cpu->need_resched, 0, __ATOMIC_RELAXED);

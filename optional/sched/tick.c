@@ -111,11 +111,12 @@ UMK_INTERNAL int umk_sched_tick(bool pc_preemptible)
  */
 UMK_INTERNAL void umk_sched_preempt_irq(void)
 {
-	struct umk_cpu *cpu = umk_this_cpu();
-	struct umk_task *curr = cpu->curr;
+	struct umk_task *curr = umk_current_task();
+	struct umk_cpu *cpu;
 
 	curr->preempt_count++;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	cpu = umk_this_cpu(); /* after the count: no tick moves us now */
 	umk_arch_irq_poll();
 	umk_sched_balance(sched_rq(cpu->id));
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
