@@ -14,6 +14,7 @@
 struct umk_cpu umk_cpus[UMK_NR_CPUS];
 #ifdef CONFIG_SMP
 __thread struct umk_cpu *umk_cpu_self;
+__thread struct umk_task *umk_curr_self; /* see core/task.h */
 #ifdef CONFIG_PREEMPT
 __thread int umk_irq_flag_busy; /* see umk_local_irq_save in <umk/cpu.h> */
 #endif
@@ -22,6 +23,18 @@ UMK_NOPREEMPT struct umk_cpu *umk__this_cpu_tls(void)
 {
 	umk_barrier(); /* not "pure": never merged across a task switch */
 	return umk_cpu_self;
+}
+
+UMK_NOINLINE struct umk_task *umk__curr_self_get(void)
+{
+	umk_barrier();
+	return umk_curr_self;
+}
+
+UMK_NOINLINE void umk__curr_self_set(struct umk_task *t)
+{
+	umk_barrier();
+	umk_curr_self = t;
 }
 #ifdef CONFIG_PREEMPT
 UMK_NOPREEMPT void umk__irq_flag_busy_set(int v)
@@ -67,6 +80,7 @@ UMK_INTERNAL void umk_cpu_bind(unsigned int id)
 {
 #ifdef CONFIG_SMP
 	umk_cpu_self = &umk_cpus[id];
+	umk_curr_self_set(umk_cpus[id].curr);
 #else
 	(void)id;
 #endif

@@ -82,6 +82,15 @@ static inline struct io_cpu_stats *io_stats_this(void)
 	return &io_stats_cpu[umk_smp_processor_id()];
 }
 
+/*
+ * Counted where the task may be preempted, so possibly on a CPU it just
+ * left, concurrently with that CPU's own count: an atomic add loses none.
+ */
+static inline void io_stat_inc(unsigned long long *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
 /* ---- The fd table ---- */
 
 static struct io_fd *io_fd_lookup(int fd)
@@ -245,7 +254,7 @@ UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
 	struct io_fd *f = io_fd_lookup(fd);
 	unsigned int bits = io_events_to_bits(events);
 
-	io_stats_this()->events++;
+	io_stat_inc(&io_stats_this()->events);
 	if (!f || !bits)
 		return;
 	/*
@@ -264,7 +273,7 @@ UMK_INTERNAL void umk_io_event(int fd, unsigned int events)
 
 UMK_INTERNAL void umk_io_complete(struct umk_io_req *r, long res)
 {
-	io_stats_this()->events++;
+	io_stat_inc(&io_stats_this()->events);
 	r->res = res;
 	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
 	umk_wake_up(r->wq);
@@ -315,7 +324,7 @@ static int io_wait_ready(struct io_fd *f, unsigned int gen, unsigned int want,
 	struct umk_wait_queue_head *wq = want & IO_RD ? &f->rwq : &f->wwq;
 	int err;
 
-	io_stats_this()->sleeps++;
+	io_stat_inc(&io_stats_this()->sleeps);
 	err = umk_wait_event_timeout(
 		*wq,
 		(io_ready_fenced(f) & io_ready_mask(want)) ||
@@ -341,7 +350,7 @@ static int io_wait_done(struct umk_io_req *r, unsigned long long deadline)
 {
 	int err;
 
-	io_stats_this()->sleeps++;
+	io_stat_inc(&io_stats_this()->sleeps);
 	err = umk_wait_event_timeout(*r->wq, UMK_READ_ONCE(r->done) != 0,
 				     io_left(deadline));
 	if (err) {
@@ -457,7 +466,7 @@ static long io_do(struct umk_io_req *r, unsigned int dir, long long timeout_ns)
 
 	if (!f)
 		return -UMK_EBADF;
-	io_stats_this()->ops++;
+	io_stat_inc(&io_stats_this()->ops);
 	if (!UMK_ARCH_IO_READINESS)
 		return io_do_queued(f, gen, r, dir, deadline);
 	for (;;) {
@@ -677,7 +686,7 @@ static bool io_poll_sleep(struct io_fd **fs, struct io_poll_wait *ws,
 
 	for (i = 0; i < n; i++)
 		ws[i].r = ws[i].w = (struct umk_wait_entry)UMK_WAIT_ENTRY_INIT;
-	io_stats_this()->sleeps++;
+	io_stat_inc(&io_stats_this()->sleeps);
 	for (;;) {
 		long long left;
 
@@ -773,7 +782,7 @@ static int io_poll_queued(struct umk_pollfd *fds, unsigned int n,
 			r->done = 2;
 		}
 	}
-	io_stats_this()->sleeps++;
+	io_stat_inc(&io_stats_this()->sleeps);
 	umk_wait_event_timeout(wq, ({
 		bool umk__any = false;
 		for (i = 0; i < n && !umk__any; i++)
@@ -806,7 +815,7 @@ int umk_poll(struct umk_pollfd *fds, unsigned int n, long long timeout_ns)
 	void *mem = NULL;
 	int res;
 
-	io_stats_this()->ops++;
+	io_stat_inc(&io_stats_this()->ops);
 	if (timeout_ns == 0 || io_poll_nval(fds, n))
 		return io_poll_look(fds, n);
 	if (UMK_ARCH_IO_READINESS) {
@@ -973,15 +982,20 @@ int umk_tcp_connect(const char *ip, int port, long long timeout_ns)
 
 /* ---- Statistics ---- */
 
+static unsigned long long io_stat_read(const unsigned long long *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
 void umk_io_stats(struct umk_io_stats *st)
 {
 	unsigned int c;
 
 	umk_memset(st, 0, sizeof(*st));
 	for (c = 0; c < UMK_NR_CPUS; c++) {
-		st->ops += io_stats_cpu[c].ops;
-		st->sleeps += io_stats_cpu[c].sleeps;
-		st->events += io_stats_cpu[c].events;
+		st->ops += io_stat_read(&io_stats_cpu[c].ops);
+		st->sleeps += io_stat_read(&io_stats_cpu[c].sleeps);
+		st->events += io_stat_read(&io_stats_cpu[c].events);
 	}
 	st->host_calls = umk_arch_io_host_calls();
 	st->submits = umk_arch_io_submits();

@@ -96,20 +96,23 @@ UMK_INTERNAL void umk_do_irq(unsigned int irq)
 }
 
 #ifdef CONFIG_DEBUG_KERNEL
+/* Masked while it looks, so that the CPU it reads stays the one it is on. */
 void umk__might_sleep(const char *file, int line)
 {
+	unsigned long flags = umk_local_irq_save();
 	struct umk_cpu *cpu = umk_this_cpu();
 	struct umk_task *t = cpu->curr;
 	const char *why = NULL;
 
 	if (cpu->in_irq)
 		why = "in IRQ context";
-	else if (cpu->irqs_off)
+	else if (flags)
 		why = "with interrupts masked";
 	else if (t && t == cpu->idle)
 		why = "from the idle task";
 	else if (t && t->preempt_count > 0)
 		why = "with a spinlock held or preemption disabled";
+	umk_local_irq_restore(flags);
 	if (why)
 		umk_panic("sleeping function called %s at %s:%d", why, file,
 			  line);

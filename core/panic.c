@@ -54,7 +54,7 @@ static void panic_backtrace(void)
 {
 #ifdef CONFIG_BACKTRACE
 	unsigned long pcs[PANIC_BT_MAX];
-	struct umk_task *t = umk_this_cpu()->curr;
+	struct umk_task *t = umk_current_task();
 	int i, n;
 
 	n = umk_arch_backtrace(t, pcs, PANIC_BT_MAX);
@@ -66,11 +66,12 @@ static void panic_backtrace(void)
 
 void umk_panic(const char *fmt, ...)
 {
-	int me = (int)umk_this_cpu()->id, none = -1;
+	int me, none = -1;
 	char msg[256];
 	va_list ap;
 
-	umk_this_cpu()->irqs_off = 1;
+	(void)umk_local_irq_save(); /* first: then "me" stays this CPU */
+	me = (int)umk_this_cpu()->id;
 	if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		if (none == me) {

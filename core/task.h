@@ -53,10 +53,36 @@ struct umk_task {
 /* Every task until it is freed, linked by all_node (read by tools/gdb). */
 extern struct umk_list_head umk_task_list;
 
+#ifdef CONFIG_SMP
+/*
+ * The running task is also the host thread's own variable, written with
+ * cpu->curr at each switch. umk_this_cpu()->curr takes two loads, and the
+ * preemption tick may move the task to another CPU between them: the
+ * second would read the old CPU's task, and umk_preempt_disable() would
+ * count up someone else. A TLS load is one %fs-relative instruction on
+ * x86-64; out of line (see umk_this_cpu) the tick refuses the PCs of the
+ * accessors (arch/um/preempt.c).
+ */
+extern __thread struct umk_task *umk_curr_self;
+#if UMK_TLS_OUT_OF_LINE
+struct umk_task *umk__curr_self_get(void);
+void umk__curr_self_set(struct umk_task *t);
+#define umk_current_task() umk__curr_self_get()
+#define umk_curr_self_set(t) umk__curr_self_set(t)
+#else
 static inline struct umk_task *umk_current_task(void)
 {
-	return umk_this_cpu()->curr;
+	return umk_curr_self;
 }
+#define umk_curr_self_set(t) (umk_curr_self = (t))
+#endif
+#else
+static inline struct umk_task *umk_current_task(void)
+{
+	return umk_cpus[0].curr;
+}
+#define umk_curr_self_set(t) ((void)(t))
+#endif
 
 /* Called by the scheduler on the new task's stack after its first switch. */
 UMK_INTERNAL void umk_task_entry(void) UMK_NORETURN;

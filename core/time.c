@@ -13,14 +13,21 @@
 #include "core/task.h"
 #include "core/timer.h"
 
+/*
+ * A task may be preempted between the read and the store and resume on
+ * another CPU whose cache is newer: only a compare-and-swap keeps each
+ * CPU's cache from going back.
+ */
 UMK_INTERNAL void umk_clock_refresh(void)
 {
 	struct umk_cpu *cpu = umk_this_cpu();
 	unsigned long long now = umk_arch_clock_read();
+	unsigned long long old = __atomic_load_n(&cpu->now_ns, __ATOMIC_RELAXED);
 
-	/* Host clocks are monotonic; the max guards the cache anyway. */
-	if (now > cpu->now_ns)
-		UMK_WRITE_ONCE(cpu->now_ns, now);
+	while (now > old &&
+	       !__atomic_compare_exchange_n(&cpu->now_ns, &old, now, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 unsigned long long umk_time_ns(void)

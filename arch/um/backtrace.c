@@ -129,7 +129,7 @@ static void backtrace_saved(const struct umk_task *t, unsigned long *pc,
 UMK_INTERNAL int umk_arch_backtrace(struct umk_task *t, unsigned long *pcs,
 				    int max)
 {
-	struct umk_task *curr = umk_this_cpu()->curr;
+	struct umk_task *curr = umk_current_task();
 	unsigned long lo, hi, pc, fp;
 	int n = 0;
 

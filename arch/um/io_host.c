@@ -53,7 +53,9 @@ static struct {
 
 UMK_INTERNAL void umk_host_io_count(unsigned int n)
 {
-	iohost_calls[umk_smp_processor_id()].n += n;
+	/* Atomic: a preempted caller may count on a CPU it has just left. */
+	__atomic_fetch_add(&iohost_calls[umk_smp_processor_id()].n, n,
+			   __ATOMIC_RELAXED);
 }
 
 UMK_INTERNAL unsigned long long umk_host_io_calls_total(void)

@@ -22,6 +22,8 @@
 #include <umk/cpu.h>
 #include <umk/errno.h>
 #include <umk/irq.h>
+#include <umk/printk.h>
+#include <umk/task.h>
 #include "arch/um/host.h"
 #include "arch/um/hostirq.h"
 #ifdef CONFIG_IO_URING
@@ -95,6 +97,10 @@ static void irq_dispatch(const struct epoll_event *ev, int n)
 	int was_off = c->irqs_off, was_in = c->in_irq;
 	int i;
 
+	/* Else the tick could move us off the CPU whose events these are. */
+	if (!was_off && c->curr && c->curr != c->idle)
+		umk_panic("irq: events dispatched by task \"%s\" with IRQs on",
+			  umk_task_name(c->curr));
 	c->irqs_off = 1;
 	c->in_irq = 1;
 	umk_barrier();

@@ -117,6 +117,17 @@ static inline void umk_local_irq_restore(unsigned long flags)
 	umk_this_cpu()->irqs_off = (int)flags;
 }
 
-static inline bool umk_in_irq(void) { return umk_this_cpu()->in_irq != 0; }
+/*
+ * Masked while it looks: unmasked, the tick could move the task between
+ * reading the CPU and its flag, and the old CPU may be in an IRQ by then.
+ */
+static inline bool umk_in_irq(void)
+{
+	unsigned long flags = umk_local_irq_save();
+	bool in = umk_this_cpu()->in_irq != 0;
+
+	umk_local_irq_restore(flags);
+	return in;
+}
 
 #endif

@@ -306,6 +306,7 @@ UMK_INTERNAL void umk_sched_schedule(bool preempt)
 	rq->curr = next;
 	__atomic_store_n(&rq->curr_since, now, __ATOMIC_RELAXED);
 	UMK_WRITE_ONCE(cpu->curr, next); /* read by other CPUs' backtraces */
+	umk_curr_self_set(next);
 	umk_sched_tick_update(rq);
 	umk_arch_stack_switch_hint(next);
 	umk_arch_switch(&prev->ctx, &next->ctx);
@@ -326,7 +327,7 @@ void umk_schedule(void)
 
 void umk_yield(void)
 {
-	struct umk_task *curr = umk_this_cpu()->curr;
+	struct umk_task *curr = umk_current_task();
 
 	curr->se.yielded = true;
 	umk_sched_schedule(false);
@@ -449,8 +450,7 @@ UMK_INTERNAL void umk_sched_migrate_away(struct umk_task *t)
 
 void umk_sched_task_init(struct umk_task *t)
 {
-	struct umk_cpu *cpu = umk_this_cpu();
-	struct umk_task *parent = cpu ? cpu->curr : NULL;
+	struct umk_task *parent = umk_current_task();
 
 	umk_list_init(&t->se.run_node);
 	umk_spin_lock_init(&t->se.pi_lock);
@@ -509,7 +509,7 @@ umk_early_initcall(sched_init);
 
 void umk_preempt_disable(void)
 {
-	struct umk_task *curr = umk_this_cpu()->curr;
+	struct umk_task *curr = umk_current_task();
 
 	if (umk_likely(curr))
 		curr->preempt_count++;
@@ -518,7 +518,7 @@ void umk_preempt_disable(void)
 
 void umk_preempt_enable(void)
 {
-	struct umk_task *curr = umk_this_cpu()->curr;
+	struct umk_task *curr = umk_current_task();
 
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (umk_likely(curr) && --curr->preempt_count == 0)
@@ -583,7 +583,7 @@ static int sched_change(struct umk_task *t, int policy, int prio, int nice,
 		umk_sched_kick_after_enqueue(rq->cpu, true, idle);
 	umk_raw_spin_unlock(&t->se.pi_lock);
 	umk_local_irq_restore(flags);
-	if (t == umk_this_cpu()->curr && !(mask & (1ULL << t->cpu)))
+	if (t == umk_current_task() && !(mask & (1ULL << t->cpu)))
 		umk_yield(); /* moves us: sched_release_prev sees the mask */
 	else
 		umk_sched_preempt_point();

@@ -1,7 +1,8 @@
 /*
  * Suite sched_smp (CONFIG_SMP): N busy tasks spread over N CPUs, a pinned
- * task never leaves its CPU, migrations are counted, and hand-offs (spawn
- * then join, wake then wait) stay on the CPU that makes the task runnable.
+ * task never leaves its CPU, a task moved while busy still knows itself,
+ * migrations are counted, and hand-offs (spawn then join, wake then wait)
+ * stay on the CPU that makes the task runnable.
  */
 #include <umk/config.h>
 #include <umk/errno.h>
@@ -159,6 +160,74 @@ static void smp_pinned_never_migrates(struct umk_ktest *t)
 	UMK_EXPECT_EQ(t, p.migrations_after_pin, 0);
 }
 
+/*
+ * ---- The current task stays exact while tasks move ----
+ * Busy tasks, more than CPUs, are preempted and stolen: each keeps
+ * asking who it is in its own code, where the tick may land between any
+ * two instructions. Reading the CPU and then its running task there let
+ * a task moved in between see the task now running on the CPU it left.
+ * A stress, not a proof: that two-load read failed about once in 10^9
+ * reads (3 of 11 runs of 3 s, 8 tasks on 4 CPUs), rarely within this
+ * test's 300 ms; the sweep and every SMP profile run it again.
+ */
+struct smp_self {
+	struct umk_task *self;
+	volatile int *start;
+	unsigned long wrong;
+	int moves; /* CPU changes it saw: the premise of the test */
+};
+
+static int smp_self_fn(void *arg)
+{
+	struct smp_self *a = arg;
+	unsigned long long end;
+	int i, cpu, round;
+
+	while (!__atomic_load_n(a->start, __ATOMIC_ACQUIRE))
+		umk_yield();
+	cpu = umk_task_cpu(a->self);
+	end = umk_time_ns_exact() + SMP_BUSY_NS;
+	for (round = 0; umk_time_ns_exact() < end; round++) {
+		for (i = 0; i < 10000; i++)
+			a->wrong += umk_current() != a->self;
+		a->moves += umk_task_cpu(a->self) != cpu;
+		cpu = umk_task_cpu(a->self);
+		if (!smp_preemptive())
+			umk_yield();
+		else if (round % 16 == 0) /* an idle CPU steals the preempted */
+			umk_sleep_ns(50 * UMK_NSEC_PER_USEC);
+	}
+	return 0;
+}
+
+static void smp_current_exact_while_moving(struct umk_ktest *t)
+{
+	static struct smp_self a[SMP_MAX];
+	static volatile int start;
+	struct umk_task *c[SMP_MAX];
+	int n = smp_cpus(t) * 2 + 1, i, moves = 0;
+	unsigned long wrong = 0;
+
+	n = n > SMP_MAX ? SMP_MAX : n;
+	start = 0;
+	for (i = 0; i < n; i++) {
+		umk_memset(&a[i], 0, sizeof(a[i]));
+		a[i].start = &start;
+		c[i] = umk_task_create(smp_self_fn, &a[i], "smp-self");
+		UMK_ASSERT_NOT_NULL(t, c[i]);
+		a[i].self = c[i];
+	}
+	__atomic_store_n(&start, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < n; i++) {
+		UMK_EXPECT_EQ(t, umk_task_join(c[i], NULL), 0);
+		wrong += a[i].wrong;
+		moves += a[i].moves;
+	}
+	UMK_EXPECT_EQ(t, wrong, 0);
+	if (!moves)
+		umk_ktest_skip(t, "no task changed CPU while busy");
+}
+
 /* ---- Moving ourselves between CPUs is counted ---- */
 
 static void smp_migrations_counted(struct umk_ktest *t)
@@ -251,6 +320,7 @@ static const struct umk_ktest_case sched_smp_cases[] = {
 	UMK_KTEST_CASE(smp_wakeup_runs_on_waker_cpu),
 	UMK_KTEST_CASE(smp_busy_tasks_spread),
 	UMK_KTEST_CASE(smp_pinned_never_migrates),
+	UMK_KTEST_CASE(smp_current_exact_while_moving),
 	UMK_KTEST_CASE(smp_migrations_counted),
 };
 UMK_KTEST_SUITE(sched_smp, sched_smp_cases);
