@@ -16,7 +16,13 @@
 #include <umk/init.h>
 #include "optional/sched/sched.h"
 
-/* Busy tasks that never go idle still see host events this often. */
+/*
+ * Busy tasks that never go idle still see host events this often. A count
+ * of switches, where the stub limits by time: a switch here reads the
+ * clock anyway and takes about 17 ns (a poll every ~17 us), and a limit
+ * by time would poll at nearly every switch under valgrind's slowed clock,
+ * so `make bench CALLGRIND=1` counts varied 2x from run to run.
+ */
 #define SCHED_POLL_INTERVAL 1024
 
 UMK_INTERNAL struct umk_rq umk_runqueues[UMK_NR_CPUS];
