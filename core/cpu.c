@@ -25,13 +25,13 @@ UMK_NOPREEMPT struct umk_cpu *umk__this_cpu_tls(void)
 	return umk_cpu_self;
 }
 
-UMK_NOINLINE struct umk_task *umk__curr_self_get(void)
+UMK_NOPREEMPT struct umk_task *umk__curr_self_get(void)
 {
 	umk_barrier();
 	return umk_curr_self;
 }
 
-UMK_NOINLINE void umk__curr_self_set(struct umk_task *t)
+UMK_NOPREEMPT void umk__curr_self_set(struct umk_task *t)
 {
 	umk_barrier();
 	umk_curr_self = t;

@@ -10,6 +10,7 @@
 #include <umk/task.h>
 #include <umk/time.h>
 #include "arch/um/preempt.h"
+#include "core/task.h"
 
 /* Generous: on a loaded host our CPU thread may get little real CPU. */
 #define SP_SPIN_NS (3 * UMK_NSEC_PER_SEC)
@@ -138,6 +139,8 @@ static void sp_nopreempt_text_refused(struct umk_ktest *t)
 				    SP_INSIDE(umk__irq_flag_busy_set)));
 	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
 				    SP_INSIDE(umk__this_cpu_tls)));
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
+				    SP_INSIDE(umk__curr_self_get)));
 #endif
 }
 
