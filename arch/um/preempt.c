@@ -71,9 +71,6 @@ extern char etext[];
 extern char __start_umk_nopreempt[];
 extern char __stop_umk_nopreempt[];
 
-/* The trampoline (preempt_$(SRCARCH).S); its C half is below. */
-extern char umk_arch_preempt_trampoline[];
-extern char umk_arch_preempt_trampoline_end[];
 /*
  * Bytes of XSAVE area, 0 to use FXSAVE (x86-64; read by the asm).
  * Internal: static in the amalgamation, "used" keeps it for the asm.

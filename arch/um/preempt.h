@@ -35,6 +35,16 @@ UMK_INTERNAL bool umk_arch_preempt_available(void);
  */
 UMK_INTERNAL bool umk_arch_preempt_text_ok(unsigned long pc);
 /*
+ * The trampoline (preempt_$(SRCARCH).S), where the handler sends a task
+ * it preempts. Hidden, so addressed PC-relative rather than through the
+ * GOT: in the amalgamation these are local labels of a top-level asm
+ * block, and the aarch64 assembler turns a GOT reference to a local label
+ * into one to the start of its section (umk_arch_switch there): preempted
+ * tasks were sent into the middle of the context switch.
+ */
+extern char umk_arch_preempt_trampoline[] UMK_HIDDEN;
+extern char umk_arch_preempt_trampoline_end[] UMK_HIDDEN;
+/*
  * The trampoline's C half (arch/um/preempt.c), called by the asm half
  * with the interrupted registers saved at frame. Internal: static in the
  * amalgamation, where the trampoline is a top-level asm block of the same

@@ -26,6 +26,7 @@
 #define UMK_USED __attribute__((used))
 #define UMK_UNUSED __attribute__((unused))
 #define UMK_NOINLINE __attribute__((noinline))
+#define UMK_HIDDEN __attribute__((visibility("hidden")))
 #define UMK_ALIGNED(n) __attribute__((aligned(n)))
 #define UMK_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define UMK_CACHELINE 64

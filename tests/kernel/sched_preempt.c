@@ -125,13 +125,19 @@ static void sp_registers_survive(struct umk_ktest *t)
 #define SP_INSIDE(fn) ((unsigned long)(fn) + 4)
 
 /*
- * The tick never leaves code mid-way that holds a host thread's TLS
- * address in a register (UMK_NOPREEMPT): moved to another CPU's host
- * thread there, the task would write the old thread's variable.
+ * The tick never sends a task to the trampoline from inside the
+ * trampoline, nor from code that holds a host thread's TLS address in a
+ * register (UMK_NOPREEMPT): moved to another CPU's host thread there,
+ * the task would write the old thread's variable.
  */
-static void sp_nopreempt_text_refused(struct umk_ktest *t)
+static void sp_unsafe_text_refused(struct umk_ktest *t)
 {
+	unsigned long tramp = (unsigned long)umk_arch_preempt_trampoline;
+	unsigned long tramp_end = (unsigned long)umk_arch_preempt_trampoline_end;
+
 	UMK_EXPECT_TRUE(t, umk_arch_preempt_text_ok(SP_INSIDE(sp_burn)));
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(tramp));
+	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(tramp_end - 1));
 	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
 				    SP_INSIDE(umk_arch_preempt_entry)));
 #if defined(CONFIG_SMP) && UMK_TLS_OUT_OF_LINE
@@ -148,6 +154,6 @@ static const struct umk_ktest_case sched_preempt_cases[] = {
 	UMK_KTEST_CASE(sp_busy_loop_is_preempted),
 	UMK_KTEST_CASE(sp_preempt_disable_holds),
 	UMK_KTEST_CASE(sp_registers_survive),
-	UMK_KTEST_CASE(sp_nopreempt_text_refused),
+	UMK_KTEST_CASE(sp_unsafe_text_refused),
 };
 UMK_KTEST_SUITE(sched_preempt, sched_preempt_cases);
