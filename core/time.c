@@ -22,7 +22,8 @@ UMK_INTERNAL void umk_clock_refresh(void)
 {
 	struct umk_cpu *cpu = umk_this_cpu();
 	unsigned long long now = umk_arch_clock_read();
-	unsigned long long old = __atomic_load_n(&cpu->now_ns, __ATOMIC_RELAXED);
+	unsigned long long old =
+		__atomic_load_n(&cpu->now_ns, __ATOMIC_RELAXED);
 
 	while (now > old &&
 	       !__atomic_compare_exchange_n(&cpu->now_ns, &old, now, true,

@@ -188,8 +188,7 @@ UMK_INTERNAL void umk_arch_irq_poll(void)
 	/* A CPU that never idles must still submit its queued I/O. */
 	umk_arch_io_flush(false);
 #endif
-	n = epoll_wait(irq_cpus[umk_smp_processor_id()].epfd, ev, IRQ_BATCH,
-		       0);
+	n = epoll_wait(irq_cpus[umk_smp_processor_id()].epfd, ev, IRQ_BATCH, 0);
 	if (n > 0)
 		irq_dispatch(ev, n);
 	umk_local_irq_restore(flags);

@@ -18,10 +18,10 @@
 
 /*
  * Busy tasks that never go idle still see host events this often. A count
- * of switches, where the stub limits by time: a switch here reads the
- * clock anyway and takes about 17 ns (a poll every ~17 us), and a limit
- * by time would poll at nearly every switch under valgrind's slowed clock,
- * so `make bench CALLGRIND=1` counts varied 2x from run to run.
+ * of switches, where the stub limits by time: a full switch takes about
+ * 13-17 ns, so this polls about every 15 us. A limit by time (50 us, as
+ * the stub) polled at nearly every switch under valgrind's slowed clock,
+ * and the `make bench CALLGRIND=1` counts varied 2x from run to run.
  */
 #define SCHED_POLL_INTERVAL 1024
 

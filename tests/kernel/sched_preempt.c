@@ -133,20 +133,21 @@ static void sp_registers_survive(struct umk_ktest *t)
 static void sp_unsafe_text_refused(struct umk_ktest *t)
 {
 	unsigned long tramp = (unsigned long)umk_arch_preempt_trampoline;
-	unsigned long tramp_end = (unsigned long)umk_arch_preempt_trampoline_end;
+	unsigned long tramp_end =
+		(unsigned long)umk_arch_preempt_trampoline_end;
 
 	UMK_EXPECT_TRUE(t, umk_arch_preempt_text_ok(SP_INSIDE(sp_burn)));
 	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(tramp));
 	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(tramp_end - 1));
-	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
-				    SP_INSIDE(umk_arch_preempt_entry)));
+	UMK_EXPECT_FALSE(
+		t, umk_arch_preempt_text_ok(SP_INSIDE(umk_arch_preempt_entry)));
 #if defined(CONFIG_SMP) && UMK_TLS_OUT_OF_LINE
-	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
-				    SP_INSIDE(umk__irq_flag_busy_set)));
-	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
-				    SP_INSIDE(umk__this_cpu_tls)));
-	UMK_EXPECT_FALSE(t, umk_arch_preempt_text_ok(
-				    SP_INSIDE(umk__curr_self_get)));
+	UMK_EXPECT_FALSE(
+		t, umk_arch_preempt_text_ok(SP_INSIDE(umk__irq_flag_busy_set)));
+	UMK_EXPECT_FALSE(
+		t, umk_arch_preempt_text_ok(SP_INSIDE(umk__this_cpu_tls)));
+	UMK_EXPECT_FALSE(
+		t, umk_arch_preempt_text_ok(SP_INSIDE(umk__curr_self_get)));
 #endif
 }
 
