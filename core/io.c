@@ -982,20 +982,15 @@ int umk_tcp_connect(const char *ip, int port, long long timeout_ns)
 
 /* ---- Statistics ---- */
 
-static unsigned long long io_stat_read(const unsigned long long *counter)
-{
-	return __atomic_load_n(counter, __ATOMIC_RELAXED);
-}
-
 void umk_io_stats(struct umk_io_stats *st)
 {
 	unsigned int c;
 
 	umk_memset(st, 0, sizeof(*st));
 	for (c = 0; c < UMK_NR_CPUS; c++) {
-		st->ops += io_stat_read(&io_stats_cpu[c].ops);
-		st->sleeps += io_stat_read(&io_stats_cpu[c].sleeps);
-		st->events += io_stat_read(&io_stats_cpu[c].events);
+		st->ops += UMK_READ_ONCE(io_stats_cpu[c].ops);
+		st->sleeps += UMK_READ_ONCE(io_stats_cpu[c].sleeps);
+		st->events += UMK_READ_ONCE(io_stats_cpu[c].events);
 	}
 	st->host_calls = umk_arch_io_host_calls();
 	st->submits = umk_arch_io_submits();

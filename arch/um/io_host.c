@@ -64,7 +64,7 @@ UMK_INTERNAL unsigned long long umk_host_io_calls_total(void)
 	unsigned int c;
 
 	for (c = 0; c < UMK_NR_CPUS; c++)
-		sum += iohost_calls[c].n;
+		sum += UMK_READ_ONCE(iohost_calls[c].n);
 	return sum;
 }
 
